@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `alliance-watch` command: an early warning when a therapeutic alliance weakens.
+@main
+struct AllianceWatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alliance-watch",
+        abstract: "Early warning when a client's therapeutic alliance is weakening.",
+        discussion: """
+            Exit codes: 0 success, 1 invalid input or configuration, 2 usage error, 3 runtime failure.
+            """,
+        subcommands: []
+    )
+}
