@@ -1,0 +1,32 @@
+/// Minimal JSON text output for the files and lines alliance-watch writes (alerts, `error.json`).
+public enum JSONText {
+    /// `value` as a JSON string literal, with quotes.
+    public static func quote(_ value: String) -> String {
+        var out = "\""
+        out.reserveCapacity(value.utf8.count + 2)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// A JSON object of string values, keys in the given order: `{"A": "1", "B": "x"}`.
+    public static func object(_ pairs: [(String, String)]) -> String {
+        "{" + pairs.map { quote($0.0) + ": " + quote($0.1) }.joined(separator: ", ") + "}"
+    }
+
+    /// A JSON object whose values are already JSON text (numbers, nested objects).
+    public static func rawObject(_ pairs: [(String, String)]) -> String {
+        "{" + pairs.map { quote($0.0) + ": " + $0.1 }.joined(separator: ", ") + "}"
+    }
+}
