@@ -1,0 +1,69 @@
+/// The rules of SPEC §5 as a pure function of a record, the client's state and the settings.
+///
+/// The engine does no I/O and reads no clock: the caller loads the client's (and the record's
+/// clinician's) state, passes it in, and keeps what comes back — an in-memory dictionary for
+/// `replay`, the state database for the daemon. The same input gives the same alerts everywhere.
+public struct AllianceEngine: Sendable {
+    public var settings: Settings
+
+    public init(settings: Settings) { self.settings = settings }
+
+    /// What happened to one record.
+    public enum Outcome: Sendable {
+        /// Stored; `alerts` in the order they are to be written. `late` records raise none.
+        case stored(alerts: [Alert], late: Bool)
+        /// Identical to a stored record: skipped silently.
+        case duplicate
+        /// A different record for a stored (client, episode, session): rejected.
+        case conflict(RecordIssue)
+    }
+
+    /// One rule's reason for firing or not, for `replay --explain`.
+    public struct Explanation: Hashable, Sendable {
+        public var rule: RuleID
+        public var instrument: String?
+        public var fired: Bool
+        public var reason: String
+    }
+
+    /// Ingests one record. `clinician` must be the state of the record's clinician when it has one.
+    public func ingest(
+        _ record: Record, canonical: String, origin: RecordOrigin,
+        client: inout ClientState, clinician: inout ClinicianState?
+    ) -> Outcome {
+        ingest(record, canonical: canonical, origin: origin, client: &client, clinician: &clinician, explain: false).outcome
+    }
+
+    /// Ingests one record and says, rule by rule, why each fired or stayed quiet.
+    public func ingest(
+        _ record: Record, canonical: String, origin: RecordOrigin,
+        client: inout ClientState, clinician: inout ClinicianState?, explain: Bool
+    ) -> (outcome: Outcome, explanations: [Explanation]) {
+        switch record {
+        case .profile(let profile):
+            client.profile.apply(profile.update)
+            return (.stored(alerts: [], late: false), [])
+        case .session(let session):
+            var evaluation = SessionEvaluation(engine: self, explain: explain)
+            let outcome = evaluation.ingest(
+                session, fingerprint: RecordFingerprint(canonical: canonical), origin: origin,
+                client: &client, clinician: &clinician
+            )
+            return (outcome, evaluation.explanations)
+        }
+    }
+
+    /// `lapse` for one client at `now` (SPEC §5): at most one alert per stored record.
+    public func checkLapse(client: inout ClientState, now: CalendarDate) -> Alert? {
+        guard case .fired(let draft) = LapseRule.evaluate(client.latest, now: now, settings: settings),
+              var latest = client.latest
+        else { return nil }
+        latest.lapseReported = true
+        client.latest = latest
+        let subject = AlertBuilder.Subject(
+            client: client.client, clinician: latest.clinician, episode: latest.episode,
+            session: latest.session, date: now, recordID: latest.recordID, source: latest.source
+        )
+        return AlertBuilder(settings: settings).build(draft, about: subject, atRisk: client.profile.isAtRisk(settings.risk))
+    }
+}

@@ -1,0 +1,185 @@
+/// Everything the rules remember about one client, across episodes. Codable so the daemon can
+/// keep it in its state database; the core never stores it itself.
+public struct ClientState: Hashable, Sendable, Codable {
+    public var client: String
+    public var profile = ClientProfile()
+    public var episodes: [String: EpisodeState] = [:]
+    /// The stored session record with the latest date (ties: ingested last), for `lapse`.
+    public var latest: LatestSession?
+
+    public init(client: String) { self.client = client }
+}
+
+/// The client's profile as merged from every update (SPEC §3.2).
+public struct ClientProfile: Hashable, Sendable, Codable {
+    public var substanceUse: Bool?
+    public var diagnoses: [String]?
+    public var motivation: Motivation?
+
+    public init() {}
+
+    /// Replaces the values of the top-level keys the update carries.
+    public mutating func apply(_ update: ProfileUpdate) {
+        if let value = update.substanceUse { substanceUse = value }
+        if let value = update.diagnoses { diagnoses = value }
+        if let value = update.motivation { motivation = value }
+    }
+
+    /// Substance use from the flag, or from an ICD-10 F10–F19 code not excluded.
+    public func isSubstanceUse(_ risk: Settings.Risk) -> Bool {
+        if substanceUse == true { return true }
+        let excluded = risk.excludedCodes.map(ClientProfile.normalise)
+        return (diagnoses ?? []).contains { code in
+            let normalised = ClientProfile.normalise(code)
+            guard normalised.count >= 3, normalised.hasPrefix("F1"),
+                  let digit = normalised.dropFirst(2).first, digit.isASCII, digit.isNumber
+            else { return false }
+            return !excluded.contains { !$0.isEmpty && normalised.hasPrefix($0) }
+        }
+    }
+
+    /// Low motivation: level low, ruler ≤ ruler_low_max, or URICA below urica_low_below.
+    public func isLowMotivation(_ risk: Settings.Risk) -> Bool {
+        guard let motivation else { return false }
+        if motivation.level == .low { return true }
+        if let ruler = motivation.ruler, Double.atMostAt4(ruler, risk.rulerLowMax) { return true }
+        if let urica = motivation.urica, Double.lessAt4(urica, risk.uricaLowBelow) { return true }
+        return false
+    }
+
+    /// The risk profile of SPEC §5: substance use and low motivation.
+    public func isAtRisk(_ risk: Settings.Risk) -> Bool { isSubstanceUse(risk) && isLowMotivation(risk) }
+
+    static func normalise(_ code: String) -> String {
+        String(code.trimmingWhitespace().uppercased().filter { $0 != "." })
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> Substring {
+        let isSpace: (Character) -> Bool = { $0.isWhitespace }
+        guard let start = firstIndex(where: { !isSpace($0) }) else { return "" }
+        let end = lastIndex(where: { !isSpace($0) })!
+        return self[start...end]
+    }
+}
+
+/// One episode: the stored session records, the two alliance series and the ORS state.
+public struct EpisodeState: Hashable, Sendable, Codable {
+    /// Stored session records of the episode, sorted by session number.
+    public var sessions: [StoredSession] = []
+    public var srs = SeriesState()
+    public var waiSR = SeriesState()
+    /// First ORS total of the episode (ingestion order, late records excluded).
+    public var firstORS: Double?
+    /// The previous ORS already satisfied the outcome-decline condition.
+    public var previousORSDeclined = false
+
+    public init() {}
+
+    public var highestSession: Int? { sessions.last?.session }
+
+    func index(of session: Int) -> (found: Bool, index: Int) {
+        var low = 0
+        var high = sessions.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sessions[mid].session < session { low = mid + 1 } else { high = mid }
+        }
+        return (low < sessions.count && sessions[low].session == session, low)
+    }
+
+    public subscript(series instrument: Instrument) -> SeriesState {
+        get { instrument == .srs ? srs : waiSR }
+        set { if instrument == .srs { srs = newValue } else { waiSR = newValue } }
+    }
+}
+
+/// What is kept of a stored session record: enough to tell duplicates from conflicts and to
+/// know whether it raised an alert of warning or higher (for `missed-after-alert`).
+public struct StoredSession: Hashable, Sendable, Codable {
+    public var session: Int
+    public var fingerprint: RecordFingerprint
+    /// The most severe priority among the alerts written for this record, if any.
+    public var alertPriority: Priority?
+
+    public init(session: Int, fingerprint: RecordFingerprint, alertPriority: Priority? = nil) {
+        self.session = session
+        self.fingerprint = fingerprint
+        self.alertPriority = alertPriority
+    }
+}
+
+/// The client's latest-dated stored session record, for `lapse`.
+public struct LatestSession: Hashable, Sendable, Codable {
+    public var date: CalendarDate
+    public var episode: String
+    public var session: Int
+    public var clinician: String?
+    public var recordID: String
+    public var source: String
+    public var episodeEnd: Bool
+    public var alertPriority: Priority?
+    public var lapseReported = false
+
+    /// Whether `lapse` may still fire for this record, and from which day to which day.
+    public func lapseWindow(_ settings: Settings.Lapse) -> ClosedRange<CalendarDate>? {
+        guard !lapseReported, !episodeEnd, let alertPriority, alertPriority.isAtLeast(.warning),
+              settings.days <= settings.maxDays
+        else { return nil }
+        return date.adding(days: settings.days)...date.adding(days: settings.maxDays)
+    }
+}
+
+/// A 128-bit digest of a record's canonical JSON: equal records have equal fingerprints.
+public struct RecordFingerprint: Hashable, Sendable, Codable {
+    public var high: UInt64
+    public var low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// Two independent 64-bit FNV-1a digests (different offset bases) of the text's UTF-8.
+    public init(canonical text: String) {
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325
+        var b: UInt64 = 0x8422_2325_cbf2_9ce4
+        for byte in text.utf8 {
+            a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            b = (b &+ UInt64(byte)) &* 0x9e37_79b9_7f4a_7c15
+            b ^= b >> 29
+        }
+        high = a
+        low = b
+    }
+}
+
+/// Per clinician: the pattern alerts of their clients, for `clinician-pattern`.
+public struct ClinicianState: Hashable, Sendable, Codable {
+    public var clinician: String
+    public var rigid = PatternHistory()
+    public var uninvolved = PatternHistory()
+
+    public init(clinician: String) { self.clinician = clinician }
+
+    public struct PatternHistory: Hashable, Sendable, Codable {
+        /// Session dates of the pattern alerts, per client.
+        public var alerts: [String: [CalendarDate]] = [:]
+        /// The date `clinician-pattern` last fired for this pattern.
+        public var lastReported: CalendarDate?
+        public init() {}
+    }
+
+    subscript(pattern kind: PatternKind) -> PatternHistory {
+        get { kind == .rigid ? rigid : uninvolved }
+        set { if kind == .rigid { rigid = newValue } else { uninvolved = newValue } }
+    }
+}
+
+/// The two therapist-behaviour patterns.
+public enum PatternKind: String, Sendable, Codable, CaseIterable {
+    case rigid, uninvolved
+
+    public var rule: RuleID { self == .rigid ? .rigidPattern : .uninvolvedPattern }
+}

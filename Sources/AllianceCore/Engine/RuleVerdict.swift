@@ -1,0 +1,63 @@
+/// What a rule concluded for one entry: an alert to raise, or why not.
+public enum RuleVerdict: Hashable, Sendable {
+    case fired(AlertDraft)
+    case quiet(String)
+
+    var draft: AlertDraft? {
+        if case .fired(let draft) = self { return draft }
+        return nil
+    }
+}
+
+/// The rule-specific part of an alert; `AlertBuilder` adds the record's fields and the priority.
+public struct AlertDraft: Hashable, Sendable {
+    public var rule: RuleID
+    public var instrument: String?
+    public var score: String?
+    public var threshold: String?
+    public var baseline: String?
+    public var items: String?
+    public var pattern: PatternKind?
+    /// The part of MESSAGE after `client … session N`: `: SRS 31.0, down 7.0 …`.
+    public var headline: String
+    public var detail: String
+    /// Rule-specific escalation (client-tension): the priority may not be milder than this.
+    public var atLeast: Priority?
+
+    public init(
+        rule: RuleID, instrument: String? = nil, score: String? = nil, threshold: String? = nil,
+        baseline: String? = nil, items: String? = nil, pattern: PatternKind? = nil,
+        headline: String, detail: String, atLeast: Priority? = nil
+    ) {
+        self.rule = rule
+        self.instrument = instrument
+        self.score = score
+        self.threshold = threshold
+        self.baseline = baseline
+        self.items = items
+        self.pattern = pattern
+        self.headline = headline
+        self.detail = detail
+        self.atLeast = atLeast
+    }
+}
+
+/// One series entry being evaluated: the score, its components and the instrument's settings.
+struct SeriesInput {
+    var instrument: Instrument
+    var score: Double
+    var bond: Double
+    var agreement: Double
+    /// `relationship=9.1 goals=8.0 …` or `bond=3.75 task=2.50 goal=3.00`.
+    var items: String
+    var rigidMarker: Bool
+    var uninvolvedMarker: Bool
+    var settings: InstrumentSettings
+
+    func show(_ value: Double) -> String { Decimal4.format(value, decimals: instrument.decimals) }
+    var shownScore: String { show(score) }
+    var name: String { instrument.displayName }
+}
+
+/// Two decimals for rci, z and h (SPEC §6.1).
+func showStatistic(_ value: Double) -> String { Decimal4.format(value, decimals: 2) }

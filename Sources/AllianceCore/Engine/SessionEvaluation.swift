@@ -1,0 +1,188 @@
+/// The evaluation of one session record against a client's state (SPEC §3.1 duplicates and late
+/// records, §4 series, §5 rules and alert order).
+struct SessionEvaluation {
+    let engine: AllianceEngine
+    let explain: Bool
+    var explanations: [AllianceEngine.Explanation] = []
+    /// Drafts with their order: (rule index, instrument index, pattern index).
+    private var drafts: [(order: Int, draft: AlertDraft)] = []
+
+    init(engine: AllianceEngine, explain: Bool) {
+        self.engine = engine
+        self.explain = explain
+    }
+
+    var settings: Settings { engine.settings }
+
+    mutating func ingest(
+        _ record: SessionRecord, fingerprint: RecordFingerprint, origin: RecordOrigin,
+        client: inout ClientState, clinician: inout ClinicianState?
+    ) -> AllianceEngine.Outcome {
+        var episode = client.episodes[record.episode] ?? EpisodeState()
+        let (found, index) = episode.index(of: record.session)
+        if found {
+            if episode.sessions[index].fingerprint == fingerprint { return .duplicate }
+            return .conflict(RecordIssue(
+                line: origin.line, reason: .conflict, field: nil,
+                message: "differs from the stored record for client '\(record.client)' episode '\(record.episode)' session \(record.session)"
+            ))
+        }
+        let late = (episode.highestSession ?? 0) > record.session
+        if let update = record.profile { client.profile.apply(update) }
+        episode.sessions.insert(StoredSession(session: record.session, fingerprint: fingerprint), at: index)
+
+        let becomesLatest = client.latest.map { record.date >= $0.date } ?? true
+        if becomesLatest {
+            client.latest = LatestSession(
+                date: record.date, episode: record.episode, session: record.session,
+                clinician: record.clinician, recordID: record.id, source: origin.source,
+                episodeEnd: record.episodeEnd, alertPriority: nil
+            )
+        }
+        if late {
+            client.episodes[record.episode] = episode
+            return .stored(alerts: [], late: true)
+        }
+
+        let atRisk = client.profile.isAtRisk(settings.risk)
+        if record.attendance == .attended {
+            for instrument in Instrument.allCases {
+                guard let input = seriesInput(record, instrument) else { continue }
+                evaluateSeries(input, series: &episode[series: instrument], session: record.session, atRisk: atRisk)
+            }
+            check(.clientTension, nil, ClientTensionRule.evaluate(record.psq, settings: settings))
+            check(.outcomeDecline, nil, OutcomeDeclineRule.evaluate(record, episode: &episode, settings: settings))
+        }
+        check(.missedAfterAlert, nil, MissedAfterAlertRule.evaluate(record, earlier: episode.sessions[..<index], settings: settings))
+
+        let builder = AlertBuilder(settings: settings)
+        let subject = AlertBuilder.Subject(
+            client: record.client, clinician: record.clinician, episode: record.episode,
+            session: record.session, date: record.date, recordID: record.id, source: origin.source
+        )
+        var built: [(order: Int, alert: Alert)] = drafts.compactMap { entry in
+            builder.build(entry.draft, about: subject, atRisk: atRisk).map { (entry.order, $0) }
+        }
+        let sessionPriority = built.map(\.alert.priority).min()
+        built += clinicianAlerts(for: built.map(\.alert), record: record, origin: origin, clinician: &clinician, builder: builder)
+        built.sort { $0.order < $1.order }
+
+        episode.sessions[index].alertPriority = sessionPriority
+        if becomesLatest { client.latest?.alertPriority = sessionPriority }
+        client.episodes[record.episode] = episode
+        return .stored(alerts: built.map(\.alert), late: false)
+    }
+
+    /// Keeps a fired draft in alert order and, for `--explain`, why the rule fired or not.
+    private mutating func check(_ rule: RuleID, _ instrument: Instrument?, pattern: PatternKind? = nil, _ verdict: RuleVerdict) {
+        switch verdict {
+        case .fired(let draft):
+            drafts.append((order(draft.rule, instrument, pattern), draft))
+            if explain {
+                explanations.append(.init(rule: draft.rule, instrument: instrument?.rawValue, fired: true, reason: "fired"))
+            }
+        case .quiet(let reason):
+            if explain {
+                explanations.append(.init(rule: rule, instrument: instrument?.rawValue, fired: false, reason: reason))
+            }
+        }
+    }
+
+    private func order(_ rule: RuleID, _ instrument: Instrument?, _ pattern: PatternKind?) -> Int {
+        let ruleIndex = RuleID.allCases.firstIndex(of: rule)!
+        let instrumentIndex = instrument.map { Instrument.allCases.firstIndex(of: $0)! } ?? 0
+        let patternIndex = pattern.map { PatternKind.allCases.firstIndex(of: $0)! } ?? 0
+        return ruleIndex * 100 + instrumentIndex * 10 + patternIndex
+    }
+
+    private func seriesInput(_ record: SessionRecord, _ instrument: Instrument) -> SeriesInput? {
+        let rigidMarker = record.markers.contains { settings.markers.rigid.contains($0) }
+        let uninvolvedMarker = record.markers.contains { settings.markers.uninvolved.contains($0) }
+        switch instrument {
+        case .srs:
+            guard let srs = record.srs else { return nil }
+            let one = { (value: Double) in Decimal4.format(value, decimals: 1) }
+            return SeriesInput(
+                instrument: .srs, score: srs.total, bond: srs.bond, agreement: srs.agreement,
+                items: "relationship=\(one(srs.relationship)) goals=\(one(srs.goals)) approach=\(one(srs.approach)) overall=\(one(srs.overall))",
+                rigidMarker: rigidMarker, uninvolvedMarker: uninvolvedMarker, settings: settings.srs
+            )
+        case .waiSR:
+            guard let wai = record.waiSR else { return nil }
+            let two = { (value: Double) in Decimal4.format(value, decimals: 2) }
+            return SeriesInput(
+                instrument: .waiSR, score: wai.score, bond: wai.bond, agreement: wai.agreement,
+                items: "bond=\(two(wai.bond)) task=\(two(wai.task)) goal=\(two(wai.goal))",
+                rigidMarker: rigidMarker, uninvolvedMarker: uninvolvedMarker, settings: settings.waiSR
+            )
+        }
+    }
+
+    private mutating func evaluateSeries(_ input: SeriesInput, series: inout SeriesState, session: Int, atRisk: Bool) {
+        let instrument = input.instrument
+        let previous = series.entries.last?.score
+        check(.belowCutoff, instrument, BelowCutoffRule.evaluate(input, previous: previous))
+
+        var opening: OpenRupture?
+        if settings.isEnabled(.rupture) {
+            let rupture = RuptureRule.evaluate(input, series: series, settings: settings)
+            opening = rupture.opening
+            check(.rupture, instrument, rupture.verdict)
+        } else {
+            check(.rupture, instrument, .quiet("disabled: a disabled rupture never opens"))
+        }
+        check(.dip, instrument, DipRule.evaluate(input, previous: previous, ruptureFires: opening != nil))
+
+        if let open = series.rupture {
+            switch RepairRule.evaluate(input, rupture: open, settings: settings) {
+            case .stillOpen(let rupture):
+                series.rupture = rupture
+                check(.repaired, instrument, .quiet("below the repair level"))
+            case .closed(let verdict):
+                series.rupture = nil
+                check(verdict.draft?.rule ?? .repaired, instrument, verdict)
+            }
+        }
+
+        let decline = DeclineRule.evaluate(input, series: series, opensRupture: opening != nil, settings: settings)
+        series.cusum = decline.cusum
+        series.declineArmed = decline.armed
+        check(.decline, instrument, decline.verdict)
+
+        series.entries.append(SeriesEntry(
+            score: input.score, openedRupture: opening != nil,
+            rigid: PatternRule.shows(.rigid, input), uninvolved: PatternRule.shows(.uninvolved, input)
+        ))
+        let rigid = PatternRule.evaluate(.rigid, input, entries: series.entries, armed: series.rigidArmed, settings: settings)
+        series.rigidArmed = rigid.armed
+        check(.rigidPattern, instrument, pattern: .rigid, rigid.verdict)
+        let uninvolved = PatternRule.evaluate(.uninvolved, input, entries: series.entries, armed: series.uninvolvedArmed, settings: settings)
+        series.uninvolvedArmed = uninvolved.armed
+        check(.uninvolvedPattern, instrument, pattern: .uninvolved, uninvolved.verdict)
+
+        check(.earlyRisk, instrument, EarlyRiskRule.evaluate(input, session: session, atRisk: atRisk, settings: settings))
+        if let opening { series.rupture = opening }
+    }
+
+    private mutating func clinicianAlerts(
+        for alerts: [Alert], record: SessionRecord, origin: RecordOrigin,
+        clinician: inout ClinicianState?, builder: AlertBuilder
+    ) -> [(order: Int, alert: Alert)] {
+        guard let name = record.clinician, var state = clinician else { return [] }
+        var result: [(order: Int, alert: Alert)] = []
+        for kind in PatternKind.allCases where alerts.contains(where: { $0.rule == kind.rule }) {
+            var history = state[pattern: kind]
+            let (verdict, _) = ClinicianPatternRule.evaluate(kind, client: record.client, date: record.date, history: &history, settings: settings)
+            state[pattern: kind] = history
+            if explain, case .quiet(let reason) = verdict {
+                explanations.append(.init(rule: .clinicianPattern, instrument: nil, fired: false, reason: reason))
+            }
+            if case .fired(let draft) = verdict,
+               let alert = builder.buildClinicianAlert(draft, clinician: name, date: record.date, source: origin.source) {
+                result.append((order(.clinicianPattern, nil, kind), alert))
+            }
+        }
+        clinician = state
+        return result
+    }
+}

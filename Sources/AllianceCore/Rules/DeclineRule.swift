@@ -1,0 +1,36 @@
+/// `decline`: a lower CUSUM against the fixed baseline of the first sessions (k, h), reported
+/// once per excursion below the baseline and absorbed at a rupture-opening entry.
+enum DeclineRule {
+    struct Update {
+        var verdict: RuleVerdict
+        var cusum: Double
+        var armed: Bool
+    }
+
+    static func evaluate(_ input: SeriesInput, series: SeriesState, opensRupture: Bool, settings: Settings) -> Update {
+        guard let baseline = series.baseline(sessions: settings.baseline.sessions, sdFloor: input.settings.sdFloor) else {
+            return Update(verdict: .quiet("still within the baseline sessions"), cusum: 0, armed: series.declineArmed)
+        }
+        let k = settings.decline.k
+        let h = settings.decline.h
+        let z = min(max((input.score - baseline.mean) / baseline.sd, -4), 4)
+        var cusum = max(0, series.cusum - z - k)
+        var armed = series.declineArmed
+        if Double.atLeastAt4(z, -k) { armed = true }
+        guard Double.aboveAt4(cusum, h) else {
+            return Update(verdict: .quiet("CUSUM has not passed h"), cusum: cusum, armed: armed)
+        }
+        let signal = cusum
+        cusum = 0
+        defer { armed = false }
+        if !armed { return Update(verdict: .quiet("already reported for this excursion"), cusum: 0, armed: false) }
+        if opensRupture { return Update(verdict: .quiet("absorbed by the rupture this entry opens"), cusum: 0, armed: false) }
+        let mean = input.show(baseline.mean)
+        return Update(verdict: .fired(AlertDraft(
+            rule: .decline, instrument: input.instrument.rawValue, score: input.shownScore,
+            threshold: showStatistic(h), baseline: mean, items: input.items,
+            headline: "\(input.name) \(input.shownScore), CUSUM \(showStatistic(signal)) exceeds \(showStatistic(h)) against the baseline mean \(mean)",
+            detail: "Consider reviewing goals and methods together."
+        )), cusum: 0, armed: false)
+    }
+}

@@ -1,0 +1,16 @@
+/// `early-risk`: a substance-use client with low motivation rates the alliance below the early
+/// cutoff in the first sessions (Meier et al. 2005; Ilgen et al. 2006).
+enum EarlyRiskRule {
+    static func evaluate(_ input: SeriesInput, session: Int, atRisk: Bool, settings: Settings) -> RuleVerdict {
+        guard atRisk else { return .quiet("the profile is not substance use with low motivation") }
+        guard session <= settings.risk.earlySessions else { return .quiet("past the early sessions") }
+        let cutoff = input.settings.earlyCutoff
+        guard Double.lessAt4(input.score, cutoff) else { return .quiet("score is not below the early cutoff") }
+        return .fired(AlertDraft(
+            rule: .earlyRisk, instrument: input.instrument.rawValue, score: input.shownScore,
+            threshold: input.show(cutoff), items: input.items,
+            headline: "\(input.name) \(input.shownScore) is below \(input.show(cutoff)) in the first \(settings.risk.earlySessions) sessions",
+            detail: "Consider prioritising engagement."
+        ))
+    }
+}

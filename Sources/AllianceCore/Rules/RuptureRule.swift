@@ -1,0 +1,52 @@
+/// `rupture`: a reliable one-session drop (Jacobson & Truax RCI) or a score at least |z| SDs
+/// below the client's own recent history (Stiles 2004), while no rupture is open.
+enum RuptureRule {
+    struct Opening {
+        var verdict: RuleVerdict
+        var rupture: OpenRupture
+    }
+
+    /// The rupture this entry opens, if any (also when the rule is disabled for alerts, the
+    /// caller decides whether it may open: a disabled rupture never opens one).
+    static func evaluate(_ input: SeriesInput, series: SeriesState, settings: Settings) -> (verdict: RuleVerdict, opening: OpenRupture?) {
+        if series.rupture != nil { return (.quiet("a rupture is already open"), nil) }
+        let previous = series.entries.last?.score
+        let history = series.historyWindow(size: settings.baseline.window)
+        let rci = input.settings.rci
+        let reliableDrop = previous.map { Double.atLeastAt4($0 - input.score, rci) } ?? false
+
+        var meanH = 0.0
+        var sdEffective = input.settings.sdFloor
+        if !history.isEmpty {
+            meanH = Statistics.mean(history)
+            sdEffective = max(Statistics.sampleSD(history, mean: meanH), input.settings.sdFloor)
+        }
+        var z: Double?
+        if history.count >= settings.baseline.minHistory {
+            z = (input.score - meanH) / sdEffective
+        }
+        let lowZ = z.map { Double.atMostAt4($0, settings.rupture.z) } ?? false
+        guard reliableDrop || lowZ else {
+            return (.quiet(previous == nil ? "first entry of the series" : "neither a reliable drop nor a low z"), nil)
+        }
+        let reference = history.isEmpty ? (previous ?? input.score) : meanH
+        let opening = OpenRupture(reference: reference, spread: sdEffective)
+        let draft: AlertDraft
+        if reliableDrop, let previous {
+            draft = AlertDraft(
+                rule: .rupture, instrument: input.instrument.rawValue, score: input.shownScore,
+                threshold: showStatistic(rci), baseline: input.show(previous), items: input.items,
+                headline: "\(input.name) \(input.shownScore), down \(input.show(previous - input.score)) from \(input.show(previous)) (reliable change \(Decimal4.format(rci, decimals: 1)))",
+                detail: "Consider asking about the relationship before the next session."
+            )
+        } else {
+            draft = AlertDraft(
+                rule: .rupture, instrument: input.instrument.rawValue, score: input.shownScore,
+                threshold: showStatistic(settings.rupture.z), baseline: input.show(meanH), items: input.items,
+                headline: "\(input.name) \(input.shownScore) is \(showStatistic(z ?? 0)) SD from the client's recent mean \(input.show(meanH)) (threshold \(showStatistic(settings.rupture.z)))",
+                detail: "Consider asking about the relationship before the next session."
+            )
+        }
+        return (.fired(draft), opening)
+    }
+}
