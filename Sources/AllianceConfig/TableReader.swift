@@ -240,7 +240,10 @@ final class TableReader {
         case .double: return value.double.map { String($0) } ?? "a number"
         case .bool: return value.bool.map { String($0) } ?? "a boolean"
         case .table: return "a table"
-        case .array: return "a list"
+        case .array:
+            // `[[name]]` makes a list of tables where a table was meant.
+            guard let array = value.array, !array.isEmpty, array.allSatisfy({ $0.type == .table }) else { return "a list" }
+            return "a list of tables"
         case .date: return "a date"
         case .time: return "a time"
         case .dateTime: return "a date-time"
