@@ -62,15 +62,25 @@ public enum ConfigLoader {
             return .failure(ConfigErrors([ConfigDiagnostic(file: file, line: nil, keyPath: nil, message: "\(error)")]))
         }
 
+        let index = KeyPositionIndex(text: text)
+        guard index.nulEscapes.isEmpty else {
+            // TOMLKit has already cut those keys or strings short, so nothing else read is reliable.
+            return .failure(ConfigErrors(index.nulEscapes.map { position in
+                ConfigDiagnostic(
+                    file: file, line: position.line, keyPath: nil,
+                    message: "a NUL character in a key or string is not supported (column \(position.column))"
+                )
+            }))
+        }
+
         let log = ProblemLog()
         let settings = SettingsReader.settings(from: document, log: log)
         guard !log.problems.isEmpty else { return .success(settings) }
-        return .failure(ConfigErrors(locate(log.problems, in: text, file: file)))
+        return .failure(ConfigErrors(locate(log.problems, with: index, file: file)))
     }
 
     /// Diagnostics in document order; a problem whose key cannot be found goes last.
-    private static func locate(_ problems: [ConfigProblem], in text: String, file: String) -> [ConfigDiagnostic] {
-        let index = KeyPositionIndex(text: text)
+    private static func locate(_ problems: [ConfigProblem], with index: KeyPositionIndex, file: String) -> [ConfigDiagnostic] {
         let unknownPosition = SourcePosition(line: Int.max, column: Int.max)
         return problems.enumerated()
             .map { order, problem in (order: order, problem: problem, position: index.position(of: problem.path)) }

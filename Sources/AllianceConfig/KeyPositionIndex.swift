@@ -15,11 +15,15 @@ struct SourcePosition: Hashable, Sendable, Comparable {
 /// assume valid TOML; on anything else it finds less, but it always terminates and never traps.
 struct KeyPositionIndex {
     private let positions: [ConfigKeyPath: SourcePosition]
+    /// Where a key or basic string spells a NUL (`\u0000`, `\U00000000`, `\x00`). TOML allows it, but
+    /// TOMLKit reads keys and strings as C strings, so the value would silently end there.
+    let nulEscapes: [SourcePosition]
 
     init(text: String) {
         var scanner = Scanner(bytes: Array(text.utf8))
         scanner.scanDocument()
         positions = scanner.positions
+        nulEscapes = scanner.nulEscapes
     }
 
     /// The position of `path`, or of its nearest ancestor that has one (an array element written
@@ -40,6 +44,7 @@ private struct Scanner {
     var line = 1
     var lineStart = 0
     var positions: [ConfigKeyPath: SourcePosition] = [:]
+    var nulEscapes: [SourcePosition] = []
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -212,6 +217,12 @@ private struct Scanner {
                 decoded.append(byte)
                 continue
             }
+            let escapePosition = SourcePosition(line: line, column: offset - lineStart)
+            if let scalar = scanHexEscape(escape) {
+                if scalar == 0 { nulEscapes.append(escapePosition) }
+                if let unicode = Unicode.Scalar(scalar) { decoded.append(contentsOf: Array(String(Character(unicode)).utf8)) }
+                continue
+            }
             advance()
             switch escape {
             case UInt8(ascii: "b"): decoded.append(0x08)
@@ -220,24 +231,30 @@ private struct Scanner {
             case UInt8(ascii: "f"): decoded.append(0x0C)
             case UInt8(ascii: "r"): decoded.append(0x0D)
             case UInt8(ascii: "e"): decoded.append(0x1B)
-            case UInt8(ascii: "x"): decoded.append(contentsOf: scanHexScalar(digits: 2))
-            case UInt8(ascii: "u"): decoded.append(contentsOf: scanHexScalar(digits: 4))
-            case UInt8(ascii: "U"): decoded.append(contentsOf: scanHexScalar(digits: 8))
             default: decoded.append(escape)
             }
         }
         return String(decoding: decoded, as: UTF8.self)
     }
 
-    private mutating func scanHexScalar(digits: Int) -> [UInt8] {
+    /// After the backslash of `\xHH`, `\uHHHH` or `\UHHHHHHHH` (`escape` is the letter, at the
+    /// current offset): consumes the escape and returns its value; nil for any other escape.
+    private mutating func scanHexEscape(_ escape: UInt8) -> UInt32? {
+        let digits: Int
+        switch escape {
+        case UInt8(ascii: "x"): digits = 2
+        case UInt8(ascii: "u"): digits = 4
+        case UInt8(ascii: "U"): digits = 8
+        default: return nil
+        }
+        advance()
         var value: UInt32 = 0
         for _ in 0..<digits {
             guard let byte = current, let digit = Self.hexValue(byte) else { break }
             value = value &* 16 &+ digit
             advance()
         }
-        guard let scalar = Unicode.Scalar(value) else { return [] }
-        return Array(String(Character(scalar)).utf8)
+        return value
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt32? {
@@ -263,8 +280,14 @@ private struct Scanner {
         for _ in 0..<3 { advance() }
         while let byte = current {
             if delimiter == .quotationMark, byte == .backslash {
+                let escapePosition = position
                 advance()
-                advance()
+                guard let escape = current else { return }
+                if let value = scanHexEscape(escape) {
+                    if value == 0 { nulEscapes.append(escapePosition) }
+                } else {
+                    advance()
+                }
                 continue
             }
             if byte == delimiter, self.byte(at: 1) == delimiter, self.byte(at: 2) == delimiter {

@@ -236,3 +236,24 @@ func invalidFixtureGivesExactlyItsDiagnostics(_ testCase: InvalidConfigCase) thr
         "a.toml:6: markers.rigid[1]: expected a non-empty string, got '\\n'",
     ])
 }
+
+@Test func aNULEscapeIsRejectedBecauseTOMLKitWouldCutTheValueShort() {
+    let text = #"""
+        "spool\u0000x" = 1
+        [markers]
+        rigid = ["rigid\u0000"]
+        [state]
+        path = """/var/lib/\U00000000state"""
+        [spool]
+        directory = "/srv\\u0000 is only text"
+        """#
+    guard case .failure(let errors) = ConfigLoader.parse(text: text, file: "a.toml") else {
+        Issue.record("a NUL escape was accepted")
+        return
+    }
+    #expect(errors.diagnostics.map(\.description) == [
+        "a.toml:1: a NUL character in a key or string is not supported (column 7)",
+        "a.toml:3: a NUL character in a key or string is not supported (column 16)",
+        "a.toml:5: a NUL character in a key or string is not supported (column 20)",
+    ])
+}
