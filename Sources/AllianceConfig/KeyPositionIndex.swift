@@ -1,0 +1,343 @@
+/// A place in the configuration text: 1-based line and byte column.
+struct SourcePosition: Hashable, Sendable, Comparable {
+    var line: Int
+    var column: Int
+
+    static func < (lhs: SourcePosition, rhs: SourcePosition) -> Bool {
+        (lhs.line, lhs.column) < (rhs.line, rhs.column)
+    }
+}
+
+/// Where each key, table header and array element of a TOML document begins.
+///
+/// TOMLKit does not expose toml++'s node positions, so diagnostics about values find their line
+/// here. The index is built only from text that TOMLKit has already parsed, so the scanner may
+/// assume valid TOML; on anything else it finds less, but it always terminates and never traps.
+struct KeyPositionIndex {
+    private let positions: [ConfigKeyPath: SourcePosition]
+    /// Where a key or basic string spells a NUL (`\u0000`, `\U00000000`, `\x00`). TOML allows it, but
+    /// TOMLKit reads keys and strings as C strings, so the value would silently end there.
+    let nulEscapes: [SourcePosition]
+
+    init(text: String) {
+        var scanner = Scanner(bytes: Array(text.utf8))
+        scanner.scanDocument()
+        positions = scanner.positions
+        nulEscapes = scanner.nulEscapes
+    }
+
+    /// The position of `path`, or of its nearest ancestor that has one (an array element written
+    /// on its key's line, a table created implicitly).
+    func position(of path: ConfigKeyPath) -> SourcePosition? {
+        var candidate: ConfigKeyPath? = path
+        while let current = candidate, !current.components.isEmpty {
+            if let position = positions[current] { return position }
+            candidate = current.parent
+        }
+        return nil
+    }
+}
+
+private struct Scanner {
+    let bytes: [UInt8]
+    var offset = 0
+    var line = 1
+    var lineStart = 0
+    var positions: [ConfigKeyPath: SourcePosition] = [:]
+    var nulEscapes: [SourcePosition] = []
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    private var current: UInt8? { offset < bytes.count ? bytes[offset] : nil }
+
+    private func byte(at distance: Int) -> UInt8? {
+        offset + distance < bytes.count ? bytes[offset + distance] : nil
+    }
+
+    private var position: SourcePosition { SourcePosition(line: line, column: offset - lineStart + 1) }
+
+    private mutating func advance() {
+        guard offset < bytes.count else { return }
+        if bytes[offset] == .lineFeed {
+            line += 1
+            lineStart = offset + 1
+        }
+        offset += 1
+    }
+
+    /// Keeps the first position of a path: a table may be named again by a dotted key or header.
+    private mutating func record(_ path: ConfigKeyPath, at position: SourcePosition) {
+        if positions[path] == nil { positions[path] = position }
+    }
+
+    mutating func scanDocument() {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { offset = 3; lineStart = 3 }
+        var table = ConfigKeyPath.root
+        while true {
+            skipTrivia(acrossLines: true)
+            guard let byte = current else { return }
+            let start = offset
+            if byte == .openBracket {
+                table = scanTableHeader()
+            } else {
+                scanKeyValue(in: table)
+            }
+            skipToEndOfLine()
+            if offset == start { advance() }
+        }
+    }
+
+    /// `[a.b]` or `[[a.b]]`; records the table and its implicit parents.
+    private mutating func scanTableHeader() -> ConfigKeyPath {
+        let start = position
+        advance()
+        let isArrayOfTables = current == .openBracket
+        if isArrayOfTables { advance() }
+        let keys = scanKey()
+        skipTrivia(acrossLines: false)
+        if current == .closeBracket { advance() }
+        if isArrayOfTables, current == .closeBracket { advance() }
+        let path = ConfigKeyPath(keys: keys)
+        for count in stride(from: 1, through: keys.count, by: 1) {
+            record(ConfigKeyPath(keys: Array(keys.prefix(count))), at: start)
+        }
+        return path
+    }
+
+    /// `a.b = value`, inside `table`; records the key, the tables its dots create, and the value's parts.
+    private mutating func scanKeyValue(in table: ConfigKeyPath) {
+        let start = position
+        let keys = scanKey()
+        guard !keys.isEmpty else { return }
+        var path = table
+        for key in keys {
+            path = path.appending(key)
+            record(path, at: start)
+        }
+        skipTrivia(acrossLines: false)
+        guard current == .equals else { return }
+        advance()
+        skipTrivia(acrossLines: false)
+        scanValue(at: path)
+    }
+
+    private mutating func scanValue(at path: ConfigKeyPath) {
+        switch current {
+        case .quotationMark?:
+            if byte(at: 1) == .quotationMark, byte(at: 2) == .quotationMark {
+                skipMultilineString(delimiter: .quotationMark)
+            } else {
+                _ = scanBasicString()
+            }
+        case .apostrophe?:
+            if byte(at: 1) == .apostrophe, byte(at: 2) == .apostrophe {
+                skipMultilineString(delimiter: .apostrophe)
+            } else {
+                _ = scanLiteralString()
+            }
+        case .openBracket?:
+            scanArray(at: path)
+        case .openBrace?:
+            scanInlineTable(at: path)
+        default:
+            // Numbers, booleans, dates; a local date-time may contain a space.
+            while let byte = current, ![.comma, .closeBracket, .closeBrace, .lineFeed, .carriageReturn, .hash].contains(byte) {
+                advance()
+            }
+        }
+    }
+
+    private mutating func scanArray(at path: ConfigKeyPath) {
+        advance()
+        var index = 0
+        while true {
+            skipTrivia(acrossLines: true)
+            guard let byte = current else { return }
+            if byte == .closeBracket { advance(); return }
+            if byte == .comma { advance(); continue }
+            let element = path.appending(index: index)
+            record(element, at: position)
+            let start = offset
+            scanValue(at: element)
+            if offset == start { advance() }
+            index += 1
+        }
+    }
+
+    private mutating func scanInlineTable(at path: ConfigKeyPath) {
+        advance()
+        while true {
+            skipTrivia(acrossLines: true)
+            guard let byte = current else { return }
+            if byte == .closeBrace { advance(); return }
+            if byte == .comma { advance(); continue }
+            let start = offset
+            scanKeyValue(in: path)
+            if offset == start { advance() }
+        }
+    }
+
+    /// A dotted key: bare, "basic" or 'literal' parts.
+    private mutating func scanKey() -> [String] {
+        var keys: [String] = []
+        while true {
+            skipTrivia(acrossLines: false)
+            switch current {
+            case .quotationMark?:
+                keys.append(scanBasicString())
+            case .apostrophe?:
+                keys.append(scanLiteralString())
+            default:
+                let start = offset
+                while let byte = current, !Self.endsBareKey(byte) { advance() }
+                guard offset > start else { return keys }
+                keys.append(String(decoding: bytes[start..<offset], as: UTF8.self))
+            }
+            skipTrivia(acrossLines: false)
+            guard current == .period else { return keys }
+            advance()
+        }
+    }
+
+    private static func endsBareKey(_ byte: UInt8) -> Bool {
+        [.space, .tab, .period, .equals, .openBracket, .closeBracket, .openBrace, .closeBrace,
+         .comma, .hash, .lineFeed, .carriageReturn, .quotationMark, .apostrophe].contains(byte)
+    }
+
+    /// A single-line "basic" string, with its escapes decoded (keys must match TOMLKit's).
+    private mutating func scanBasicString() -> String {
+        advance()
+        var decoded: [UInt8] = []
+        while let byte = current, byte != .lineFeed {
+            advance()
+            if byte == .quotationMark { break }
+            guard byte == .backslash, let escape = current else {
+                decoded.append(byte)
+                continue
+            }
+            let escapePosition = SourcePosition(line: line, column: offset - lineStart)
+            if let scalar = scanHexEscape(escape) {
+                if scalar == 0 { nulEscapes.append(escapePosition) }
+                if let unicode = Unicode.Scalar(scalar) { decoded.append(contentsOf: Array(String(Character(unicode)).utf8)) }
+                continue
+            }
+            advance()
+            switch escape {
+            case UInt8(ascii: "b"): decoded.append(0x08)
+            case UInt8(ascii: "t"): decoded.append(0x09)
+            case UInt8(ascii: "n"): decoded.append(0x0A)
+            case UInt8(ascii: "f"): decoded.append(0x0C)
+            case UInt8(ascii: "r"): decoded.append(0x0D)
+            case UInt8(ascii: "e"): decoded.append(0x1B)
+            default: decoded.append(escape)
+            }
+        }
+        return String(decoding: decoded, as: UTF8.self)
+    }
+
+    /// After the backslash of `\xHH`, `\uHHHH` or `\UHHHHHHHH` (`escape` is the letter, at the
+    /// current offset): consumes the escape and returns its value; nil for any other escape.
+    private mutating func scanHexEscape(_ escape: UInt8) -> UInt32? {
+        let digits: Int
+        switch escape {
+        case UInt8(ascii: "x"): digits = 2
+        case UInt8(ascii: "u"): digits = 4
+        case UInt8(ascii: "U"): digits = 8
+        default: return nil
+        }
+        advance()
+        var value: UInt32 = 0
+        for _ in 0..<digits {
+            guard let byte = current, let digit = Self.hexValue(byte) else { break }
+            value = value &* 16 &+ digit
+            advance()
+        }
+        return value
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
+        default: return nil
+        }
+    }
+
+    private mutating func scanLiteralString() -> String {
+        advance()
+        let start = offset
+        while let byte = current, byte != .apostrophe, byte != .lineFeed { advance() }
+        let text = String(decoding: bytes[start..<offset], as: UTF8.self)
+        if current == .apostrophe { advance() }
+        return text
+    }
+
+    /// `"""…"""` or `'''…'''`; up to two quotes may touch the closing delimiter.
+    private mutating func skipMultilineString(delimiter: UInt8) {
+        for _ in 0..<3 { advance() }
+        while let byte = current {
+            if delimiter == .quotationMark, byte == .backslash {
+                let escapePosition = position
+                advance()
+                guard let escape = current else { return }
+                if let value = scanHexEscape(escape) {
+                    if value == 0 { nulEscapes.append(escapePosition) }
+                } else {
+                    advance()
+                }
+                continue
+            }
+            if byte == delimiter, self.byte(at: 1) == delimiter, self.byte(at: 2) == delimiter {
+                var run = 0
+                while run < 5, current == delimiter {
+                    advance()
+                    run += 1
+                }
+                return
+            }
+            advance()
+        }
+    }
+
+    /// Spaces, tabs and comments; also line breaks when `acrossLines`.
+    private mutating func skipTrivia(acrossLines: Bool) {
+        while let byte = current {
+            switch byte {
+            case .space, .tab:
+                advance()
+            case .lineFeed, .carriageReturn:
+                guard acrossLines else { return }
+                advance()
+            case .hash:
+                while let byte = current, byte != .lineFeed { advance() }
+            default:
+                return
+            }
+        }
+    }
+
+    private mutating func skipToEndOfLine() {
+        while let byte = current, byte != .lineFeed { advance() }
+    }
+}
+
+private extension UInt8 {
+    static let tab = UInt8(ascii: "\t")
+    static let lineFeed = UInt8(ascii: "\n")
+    static let carriageReturn = UInt8(ascii: "\r")
+    static let space = UInt8(ascii: " ")
+    static let quotationMark = UInt8(ascii: "\"")
+    static let hash = UInt8(ascii: "#")
+    static let apostrophe = UInt8(ascii: "'")
+    static let comma = UInt8(ascii: ",")
+    static let period = UInt8(ascii: ".")
+    static let equals = UInt8(ascii: "=")
+    static let openBracket = UInt8(ascii: "[")
+    static let backslash = UInt8(ascii: "\\")
+    static let closeBracket = UInt8(ascii: "]")
+    static let openBrace = UInt8(ascii: "{")
+    static let closeBrace = UInt8(ascii: "}")
+}
