@@ -92,6 +92,7 @@ extension SpoolFiles {
     /// Renames are not durable until `syncDirectories()`; call it once per batch.
     @discardableResult
     public func place(_ name: String, outcome: SpoolOutcome, retention: ProcessedRetention = .keep) throws(SystemCallError) -> SpoolPlacement {
+        guard Self.isPlainName(name) else { throw SystemCallError("place '\(name)'", errno: EINVAL) }
         let source = layout.incoming + "/" + name
         var status = stat()
         guard lstat(source, &status) == 0 else { throw SystemCallError.last("examine '\(source)'") }

@@ -27,7 +27,15 @@ public struct SpoolFiles: Sendable {
 
     /// Reads `incoming/NAME` (see `readRegularFile`).
     public func read(_ name: String, maxBytes: Int) -> SpoolReadResult {
-        Self.readRegularFile(atPath: layout.incoming + "/" + name, maxBytes: maxBytes)
+        guard Self.isPlainName(name) else {
+            return .rejected(reason: .unreadable, message: "not a file name in incoming/")
+        }
+        return Self.readRegularFile(atPath: layout.incoming + "/" + name, maxBytes: maxBytes)
+    }
+
+    /// A name that stays inside its folder: not empty, `.` or `..`, and without `/`.
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && !name.contains("/")
     }
 
     /// Reads a file only if it is a regular file no larger than `maxBytes` (nil: no limit, as

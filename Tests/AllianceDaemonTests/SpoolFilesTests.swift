@@ -244,6 +244,17 @@ func aFIFOIsRejectedWithoutBlocking() throws {
     #expect(try listing(spool.layout.rejected) == [])
 }
 
+@Test(arguments: ["../escape.json", "sub/x.json", "..", ".", ""])
+func namesThatLeaveIncomingAreRefused(name: String) throws {
+    let spool = try Spool()
+    try writeFile(spool.layout.root + "/escape.json", "{}")
+    #expect(spool.files.read(name, maxBytes: 100) == .rejected(reason: .unreadable, message: "not a file name in incoming/"))
+    #expect(throws: SystemCallError("place '\(name)'", errno: EINVAL)) {
+        try spool.files.place(name, outcome: .ingested(rejectedRecords: []))
+    }
+    #expect(try listing(spool.layout.processed) == [])
+}
+
 @Test func syncingTheFoldersSucceedsAfterABatch() throws {
     let spool = try Spool()
     for index in 0..<5 {
