@@ -55,7 +55,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AllianceDaemonTests",
-            dependencies: ["AllianceDaemon", "AllianceCore", "AllianceConfig"]
+            dependencies: [
+                "AllianceDaemon", "AllianceCore", "AllianceConfig",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )
