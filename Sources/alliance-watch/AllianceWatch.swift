@@ -9,6 +9,8 @@ struct AllianceWatch: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 success, 1 invalid input or configuration, 2 usage error, 3 runtime failure.
             """,
-        subcommands: [CheckConfigCommand.self]
+        subcommands: [
+            CheckConfigCommand.self, HistoryCommand.self,
+        ]
     )
 }

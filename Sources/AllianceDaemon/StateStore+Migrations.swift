@@ -1,0 +1,106 @@
+import GRDB
+
+extension StateStore {
+    /// The schema, as named migrations applied in order. A migration that has landed is never
+    /// edited: a change to the schema is a new migration appended here (STYLE.md item 12).
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial", migrate: createInitialSchema)
+        return migrator
+    }()
+
+    /// `v1-initial`: clients, clinicians, the sessions of record, the alert outbox and counters.
+    private static func createInitialSchema(_ db: Database) throws {
+        try db.execute(sql: """
+            -- One row per client: the engine's ClientState as JSON, and the day numbers
+            -- (days since 1970-01-01) between which lapse may fire for the client's latest record.
+            CREATE TABLE clients (
+                client TEXT NOT NULL PRIMARY KEY,
+                state TEXT NOT NULL,
+                lapse_opens INTEGER,
+                lapse_closes INTEGER
+            ) STRICT;
+            -- Covering, and small: only clients whose lapse is still possible are in it.
+            CREATE INDEX clients_lapse ON clients(lapse_opens, lapse_closes, client)
+                WHERE lapse_opens IS NOT NULL;
+
+            CREATE TABLE clinicians (
+                clinician TEXT NOT NULL PRIMARY KEY,
+                state TEXT NOT NULL
+            ) STRICT;
+
+            -- The history of record: every stored session record, late ones included.
+            -- srs, wai_sr and ors are the SRS total, the WAI-SR mean and the ORS total.
+            CREATE TABLE sessions (
+                client TEXT NOT NULL,
+                episode TEXT NOT NULL,
+                session INTEGER NOT NULL,
+                record_id TEXT NOT NULL,
+                clinician TEXT,
+                date TEXT NOT NULL,
+                attendance TEXT NOT NULL,
+                srs REAL,
+                wai_sr REAL,
+                ors REAL,
+                source TEXT NOT NULL,
+                line INTEGER NOT NULL,
+                canonical TEXT NOT NULL,
+                ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                late INTEGER NOT NULL,
+                PRIMARY KEY (client, episode, session)
+            ) STRICT;
+
+            -- The outbox of SPEC §6.4 and the record of every alert. fields is a JSON array of
+            -- [name, value] pairs, in the order they are written to the journal.
+            -- AUTOINCREMENT: ids are never reused, so id order stays queue order after pruning.
+            CREATE TABLE alerts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                key TEXT NOT NULL UNIQUE,
+                rule TEXT NOT NULL,
+                priority INTEGER NOT NULL,
+                client TEXT,
+                episode TEXT,
+                session INTEGER,
+                message TEXT NOT NULL,
+                fields TEXT NOT NULL,
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                sent_at TEXT
+            ) STRICT;
+            CREATE INDEX alerts_unsent ON alerts(id) WHERE sent_at IS NULL;
+            CREATE INDEX alerts_session ON alerts(client, episode, session);
+
+            -- Row counts kept by triggers in the writing transaction, so that the daemon's
+            -- STATUS= line does not scan a million sessions.
+            CREATE TABLE meta (
+                name TEXT NOT NULL PRIMARY KEY,
+                value INTEGER NOT NULL
+            ) STRICT, WITHOUT ROWID;
+            INSERT INTO meta (name, value) VALUES ('sessions', 0), ('clients', 0), ('alerts', 0), ('unsent', 0);
+
+            CREATE TRIGGER sessions_counted AFTER INSERT ON sessions BEGIN
+                UPDATE meta SET value = value + 1 WHERE name = 'sessions';
+            END;
+            CREATE TRIGGER sessions_uncounted AFTER DELETE ON sessions BEGIN
+                UPDATE meta SET value = value - 1 WHERE name = 'sessions';
+            END;
+            CREATE TRIGGER clients_counted AFTER INSERT ON clients BEGIN
+                UPDATE meta SET value = value + 1 WHERE name = 'clients';
+            END;
+            CREATE TRIGGER clients_uncounted AFTER DELETE ON clients BEGIN
+                UPDATE meta SET value = value - 1 WHERE name = 'clients';
+            END;
+            CREATE TRIGGER alerts_counted AFTER INSERT ON alerts BEGIN
+                UPDATE meta SET value = value + 1 WHERE name = 'alerts';
+                UPDATE meta SET value = value + (NEW.sent_at IS NULL) WHERE name = 'unsent';
+            END;
+            CREATE TRIGGER alerts_uncounted AFTER DELETE ON alerts BEGIN
+                UPDATE meta SET value = value - 1 WHERE name = 'alerts';
+                UPDATE meta SET value = value - (OLD.sent_at IS NULL) WHERE name = 'unsent';
+            END;
+            CREATE TRIGGER alerts_sent AFTER UPDATE OF sent_at ON alerts BEGIN
+                UPDATE meta SET value = value + (NEW.sent_at IS NULL) - (OLD.sent_at IS NULL)
+                    WHERE name = 'unsent';
+            END;
+            """)
+    }
+}

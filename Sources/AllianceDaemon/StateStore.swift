@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+
+/// The daemon's state in one SQLite file (SPEC §6.4): each client's and clinician's engine state,
+/// the history of record, and the alert outbox.
+///
+/// Every method is synchronous and may be called from any thread or task; SQLite work runs on
+/// GRDB's serial writer queue (writes) or a reader connection (reads), so a read never waits for
+/// a write. Nothing is cached between transactions except SQLite's own page cache.
+public final class StateStore: Sendable {
+    /// How hard a commit is pushed to disk (`PRAGMA synchronous`, SQLite WAL mode).
+    public enum Durability: String, Sendable, CaseIterable {
+        /// The WAL is fsynced at every commit: a committed batch survives a process kill and a
+        /// power loss. The daemon's default.
+        case full = "FULL"
+        /// The WAL is fsynced only at checkpoints: a committed batch survives a process kill, but
+        /// the last commits may be lost in a power loss (the file stays consistent).
+        case normal = "NORMAL"
+    }
+
+    /// The database file (`":memory:"` for `inMemory()`).
+    public let path: String
+    let database: any DatabaseWriter
+
+    private init(path: String, database: any DatabaseWriter) {
+        self.path = path
+        self.database = database
+    }
+
+    /// Opens (creating when absent) the state database at `path` for the daemon, in WAL mode, and
+    /// brings its schema up to date. The directory must exist; the caller creates it.
+    public convenience init(path: String, durability: Durability = .full) throws {
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: StateStore.configuration(readonly: false))
+            // GRDB sets NORMAL when it enables WAL; this is the single writer connection, where it matters.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)")
+            }
+        } catch {
+            throw StateStoreError.cannotOpen(path: path, reason: StateStore.reason(error, path: path))
+        }
+        self.init(path: path, database: pool)
+        try migrate()
+    }
+
+    /// Opens an existing state database read-only, for `history`: nothing is created or migrated,
+    /// and the daemon may keep writing meanwhile.
+    public static func openForReading(path: String) throws -> StateStore {
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
+        } catch {
+            throw StateStoreError.cannotOpen(path: path, reason: reason(error, path: path))
+        }
+        let store = StateStore(path: path, database: queue)
+        try queue.read { db in
+            let migrator = StateStore.migrator
+            let applied = try migrator.appliedIdentifiers(db)
+            let known = Set(migrator.migrations)
+            let unknown = applied.subtracting(known)
+            if !unknown.isEmpty {
+                throw StateStoreError.newerSchema(path: path, unknownMigrations: unknown.sorted())
+            }
+            let missing = migrator.migrations.filter { !applied.contains($0) }
+            if !missing.isEmpty { throw StateStoreError.olderSchema(path: path, missingMigrations: missing) }
+        }
+        return store
+    }
+
+    /// A private database in memory, with the current schema, for tests.
+    public static func inMemory() throws -> StateStore {
+        let store = StateStore(path: ":memory:", database: try DatabaseQueue(configuration: configuration(readonly: false)))
+        try store.migrate()
+        return store
+    }
+
+    /// Runs `body` in one transaction: all of its changes are committed together when it returns,
+    /// and none of them when it throws. The transaction is only valid inside `body`, and `body`
+    /// must not call this store's own methods (GRDB traps such re-entrant access): everything it
+    /// needs is on the transaction.
+    public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try database.write { db in try body(StoreTransaction(db)) }
+    }
+
+    /// The `PRAGMA synchronous` in force on the writer connection (0 OFF, 1 NORMAL, 2 FULL).
+    public func synchronousLevel() throws -> Int {
+        try database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    private func migrate() throws {
+        let migrator = StateStore.migrator
+        try database.writeWithoutTransaction { db in
+            let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+            if !unknown.isEmpty {
+                throw StateStoreError.newerSchema(path: path, unknownMigrations: unknown.sorted())
+            }
+        }
+        try migrator.migrate(database)
+    }
+
+    private static func configuration(readonly: Bool) -> Configuration {
+        var configuration = Configuration()
+        configuration.readonly = readonly
+        configuration.label = "alliance-watch.state"
+        // Readers are only `history` and the outbox query; the writer is the ingest loop.
+        configuration.maximumReaderCount = 2
+        return configuration
+    }
+
+    /// SQLite's "unable to open database file" says nothing about why; name the usual cause.
+    private static func reason(_ error: any Error, path: String) -> String {
+        let base = (error as? DatabaseError).map { $0.message ?? "\($0.resultCode)" } ?? "\(error)"
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            return "\(base) (the directory '\(directory)' does not exist)"
+        }
+        if !FileManager.default.fileExists(atPath: path) {
+            return "\(base) (no such file)"
+        }
+        return base
+    }
+}

@@ -1,0 +1,30 @@
+/// Why the state database could not be used, in words an administrator can act on.
+public enum StateStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The file could not be opened or is not an SQLite database.
+    case cannotOpen(path: String, reason: String)
+    /// The file was written by a newer alliance-watch (it has migrations this build does not know).
+    case newerSchema(path: String, unknownMigrations: [String])
+    /// Opened for reading, but the schema is missing migrations this build needs.
+    case olderSchema(path: String, missingMigrations: [String])
+    /// A stored value could not be read back (a state document, a rule id, a date).
+    case corruptValue(table: String, key: String, reason: String)
+    /// `history` of a client the database does not know.
+    case unknownClient(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason):
+            return "cannot open the state database '\(path)': \(reason)"
+        case .newerSchema(let path, let unknown):
+            return "the state database '\(path)' was written by a newer alliance-watch "
+                + "(unknown migrations: \(unknown.joined(separator: ", "))); refusing to use it"
+        case .olderSchema(let path, let missing):
+            return "the state database '\(path)' lacks migrations \(missing.joined(separator: ", ")); "
+                + "start the daemon once to migrate it"
+        case .corruptValue(let table, let key, let reason):
+            return "unreadable value in the state database, table '\(table)', '\(key)': \(reason)"
+        case .unknownClient(let client):
+            return "no client '\(client)' in the state database"
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import AllianceCore
+
+extension StoreTransaction {
+    /// What `ingest` did with one record.
+    public struct Ingested: Sendable {
+        public var outcome: AllianceEngine.Outcome
+        /// Outbox ids of the alerts queued for the record, in order.
+        public var alertIDs: [Int64]
+    }
+
+    /// Ingests one record as SPEC §6.4 asks, inside this transaction: loads the client's (and the
+    /// record's clinician's) state, runs the engine, and — when the record is stored — saves the
+    /// state with its lapse window, stores a session record in the history and queues its
+    /// alerts. A duplicate or a conflict changes nothing. `lapse` is not checked here; the
+    /// caller does that on its clock with `lapseCandidates(on:)` and `AllianceEngine.checkLapse`.
+    public func ingest(
+        _ record: Record, canonical: String, origin: RecordOrigin, engine: AllianceEngine
+    ) throws -> Ingested {
+        var client = try self.client(record.client) ?? ClientState(client: record.client)
+        var clinicianBefore: ClinicianState?
+        var clinician: ClinicianState?
+        if case .session(let session) = record, let name = session.clinician {
+            clinicianBefore = try self.clinician(name)
+            clinician = clinicianBefore ?? ClinicianState(clinician: name)
+        }
+        let outcome = engine.ingest(record, canonical: canonical, origin: origin, client: &client, clinician: &clinician)
+        guard case .stored(let alerts, let late) = outcome else { return Ingested(outcome: outcome, alertIDs: []) }
+
+        try save(client, lapseWindow: client.latest?.lapseWindow(engine.settings.lapse))
+        if let clinician, clinician != clinicianBefore { try save(clinician) }
+        if case .session(let session) = record {
+            try insertSession(session, canonical: canonical, origin: origin, late: late)
+        }
+        return Ingested(outcome: outcome, alertIDs: try enqueue(alerts))
+    }
+}

@@ -1,0 +1,327 @@
+import AllianceCore
+import Foundation
+import GRDB
+import Testing
+@testable import AllianceDaemon
+
+@Suite struct StateStoreTests {
+    struct Abort: Error {}
+
+    static func alert(_ rule: RuleID, key: String, client: String? = "C-1", session: Int? = 2) -> Alert {
+        var fields: [JournalField] = []
+        if let client { fields.append(JournalField("ALLIANCE_CLIENT", client)) }
+        fields.append(JournalField("ALLIANCE_EPISODE", "1"))
+        if let session { fields.append(JournalField("ALLIANCE_SESSION", String(session))) }
+        fields.append(JournalField("ALLIANCE_ITEMS", "relationship=9.1 goals=8.0 approach=5.5 overall=7.0"))
+        fields.append(JournalField("ALLIANCE_NOTE", "two\nlines, \"quoted\" = ünïcode"))
+        return Alert(rule: rule, priority: rule.basePriority, key: key, message: "Message for \(key).", fields: fields)
+    }
+
+    // MARK: Schema
+
+    @Test func migrationsCreateTheSchemaInWALModeWithFullSync() throws {
+        let directory = try TemporaryDirectory()
+        let store = try StateStore(path: directory.database)
+        let (objects, migrations, journalMode) = try store.database.read { db in
+            (
+                try String.fetchAll(db, sql: """
+                    SELECT type || ' ' || name FROM sqlite_schema
+                    WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY type, name
+                    """),
+                try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"),
+                try String.fetchOne(db, sql: "PRAGMA journal_mode")
+            )
+        }
+        #expect(objects == [
+            "index alerts_session", "index alerts_unsent", "index clients_lapse",
+            "table alerts", "table clients", "table clinicians", "table meta", "table sessions",
+            "trigger alerts_counted", "trigger alerts_sent", "trigger alerts_uncounted",
+            "trigger clients_counted", "trigger clients_uncounted",
+            "trigger sessions_counted", "trigger sessions_uncounted",
+        ])
+        #expect(migrations == ["v1-initial"])
+        #expect(journalMode == "wal")
+        #expect(try store.synchronousLevel() == 2)
+        #expect(try store.counts() == StoreCounts(sessions: 0, clients: 0, alerts: 0, unsent: 0))
+    }
+
+    @Test func normalDurabilityIsAvailableForMeasurement() throws {
+        let directory = try TemporaryDirectory()
+        let store = try StateStore(path: directory.database, durability: .normal)
+        #expect(try store.synchronousLevel() == 1)
+    }
+
+    // MARK: Transactions
+
+    @Test func aTransactionThatThrowsLeavesNothingBehind() throws {
+        let directory = try TemporaryDirectory()
+        let store = try StateStore(path: directory.database)
+        let record = SessionRecord(client: "C-1", session: 1, date: StoreFeeder.day(0), srs: StoreFeeder.srs(30))
+        #expect(throws: Abort.self) {
+            try store.write { transaction in
+                try transaction.save(ClientState(client: "C-1"), lapseWindow: StoreFeeder.day(21)...StoreFeeder.day(90))
+                try transaction.save(ClinicianState(clinician: "T-1"))
+                try transaction.insertSession(record, canonical: "{}", origin: RecordOrigin(source: "a.jsonl", line: 1), late: false)
+                #expect(try transaction.enqueue([Self.alert(.belowCutoff, key: "k1")]).count == 1)
+                #expect(try transaction.client("C-1") != nil)
+                throw Abort()
+            }
+        }
+        #expect(try store.counts() == StoreCounts(sessions: 0, clients: 0, alerts: 0, unsent: 0))
+        #expect(try store.countsByScanning() == StoreCounts(sessions: 0, clients: 0, alerts: 0, unsent: 0))
+        #expect(try store.unsentAlerts(limit: 10).isEmpty)
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(30)).isEmpty)
+        let (client, clinician) = try store.write { (try $0.client("C-1"), try $0.clinician("T-1")) }
+        #expect(client == nil)
+        #expect(clinician == nil)
+        #expect(throws: StateStoreError.unknownClient("C-1")) { try store.history(client: "C-1") }
+    }
+
+    @Test func aSecondRecordForTheSameSessionIsRefused() throws {
+        let store = try StateStore.inMemory()
+        let record = SessionRecord(client: "C-1", session: 1, date: StoreFeeder.day(0), srs: StoreFeeder.srs(30))
+        let origin = RecordOrigin(source: "a.jsonl", line: 1)
+        try store.write { try $0.insertSession(record, canonical: "{}", origin: origin, late: false) }
+        #expect(throws: DatabaseError.self) {
+            try store.write { try $0.insertSession(record, canonical: "{}", origin: origin, late: false) }
+        }
+        #expect(try store.counts().sessions == 1)
+    }
+
+    // MARK: Engine state
+
+    @Test func aClientStateRoundTripsExactly() throws {
+        let directory = try TemporaryDirectory()
+        var original: ClientState
+        var clinician: ClinicianState
+        do {
+            let store = try StateStore(path: directory.database)
+            var feeder = StoreFeeder(store)
+            // Profile, both instruments, ORS, PSQ, a rupture, a late record and a second episode.
+            let wai = [4, 4, 5, 3, 4, 4, 5, 4, 4, 3, 4, 4]
+            let profile = ProfileUpdate(substanceUse: true, diagnoses: ["F10.20"], motivation: Motivation(ruler: 3))
+            try feeder.ingest([
+                SessionRecord(client: "C-1", clinician: "T-1", session: 1, date: StoreFeeder.day(0), srs: StoreFeeder.srs(38.3),
+                              waiSR: WAISRRatings(items: wai), ors: ORSRatings(individually: 5, interpersonally: 6, socially: 5.5, overall: 6),
+                              profile: profile),
+                SessionRecord(client: "C-1", clinician: "T-1", session: 2, date: StoreFeeder.day(7), srs: StoreFeeder.srs(37.9),
+                              psq: PSQRatings(tension: true, intensity: 4, resolution: 2)),
+                SessionRecord(client: "C-1", clinician: "T-1", session: 4, date: StoreFeeder.day(21), srs: StoreFeeder.srs(0.1 + 0.2),
+                              ors: ORSRatings(individually: 1, interpersonally: 1, socially: 1, overall: 1), markers: ["rigid"]),
+                SessionRecord(client: "C-1", clinician: "T-1", session: 3, date: StoreFeeder.day(14), srs: StoreFeeder.srs(36)),
+                SessionRecord(client: "C-1", clinician: "T-1", episode: "2", session: 1, date: StoreFeeder.day(60), attendance: .noShow),
+            ])
+            original = try #require(try store.write { try $0.client("C-1") })
+            clinician = try #require(try store.write { try $0.clinician("T-1") })
+            // Values JSON could lose: full 64-bit fingerprints, subnormal and awkward doubles, NaN.
+            original.episodes["1"]!.sessions[0].fingerprint = RecordFingerprint(high: .max, low: 0x8000_0000_0000_0001)
+            original.episodes["1"]!.srs.cusum = 5e-324
+            original.episodes["1"]!.srs.entries[0].score = 1.0 / 3.0
+            original.episodes["1"]!.firstORS = -0.0
+            clinician.rigid.alerts["C-9"] = [StoreFeeder.day(3)]
+            clinician.rigid.lastReported = StoreFeeder.day(3)
+            try store.write { transaction in
+                try transaction.save(original, lapseWindow: nil)
+                try transaction.save(clinician)
+            }
+            #expect(original.episodes.count == 2)
+            #expect(original.episodes["1"]!.srs.rupture != nil || original.episodes["1"]!.srs.entries.contains { $0.openedRupture })
+        }
+        let reopened = try StateStore(path: directory.database)
+        let loaded = try #require(try reopened.write { try $0.client("C-1") })
+        #expect(loaded == original)
+        #expect(loaded.episodes["1"]!.firstORS!.sign == .minus)
+        #expect(try reopened.write { try $0.clinician("T-1") } == clinician)
+    }
+
+    @Test func aNonFiniteDoubleInStateIsKept() throws {
+        let store = try StateStore.inMemory()
+        var state = ClientState(client: "C-1")
+        var episode = EpisodeState()
+        episode.srs.cusum = .nan
+        episode.waiSR.cusum = -.infinity
+        state.episodes["1"] = episode
+        try store.write { try $0.save(state, lapseWindow: nil) }
+        let loaded = try #require(try store.write { try $0.client("C-1") })
+        #expect(loaded.episodes["1"]!.srs.cusum.isNaN)
+        #expect(loaded.episodes["1"]!.waiSR.cusum == -.infinity)
+    }
+
+    // MARK: Outbox
+
+    @Test func outboxEnqueueUnsentMarkSent() throws {
+        let directory = try TemporaryDirectory()
+        let store = try StateStore(path: directory.database)
+        let alerts = [
+            Self.alert(.rupture, key: "rupture/C-1/1/srs/2"),
+            Self.alert(.dip, key: "dip/C-1/1/wai-sr/2"),
+            Self.alert(.clinicianPattern, key: "clinician-pattern/T-1/rigid-pattern/2026-01-05", client: nil, session: nil),
+        ]
+        let ids = try store.write { try $0.enqueue(alerts) }
+        #expect(ids.count == 3)
+        #expect(ids == ids.sorted())
+
+        let unsent = try store.unsentAlerts(limit: 10)
+        #expect(unsent.map(\.id) == ids)
+        #expect(unsent.map(\.alert) == alerts)
+        #expect(try store.unsentAlerts(limit: 2).map(\.id) == Array(ids.prefix(2)))
+        #expect(try store.counts() == StoreCounts(sessions: 0, clients: 0, alerts: 3, unsent: 3))
+
+        try store.markSent(Array(ids.prefix(2)))
+        #expect(try store.unsentAlerts(limit: 10).map(\.id) == [ids[2]])
+        #expect(try store.counts() == StoreCounts(sessions: 0, clients: 0, alerts: 3, unsent: 1))
+        try store.markSent(ids + [999])
+        #expect(try store.unsentAlerts(limit: 10).isEmpty)
+        #expect(try store.counts() == StoreCounts(sessions: 0, clients: 0, alerts: 3, unsent: 0))
+        #expect(try store.countsByScanning() == store.counts())
+
+        // A key already queued (here: already sent) is not queued again.
+        let again = try store.write { try $0.enqueue([alerts[0], Self.alert(.decline, key: "decline/C-1/1/srs/3")]) }
+        #expect(again.count == 1)
+        #expect(again[0] > ids[2])
+        #expect(try store.unsentAlerts(limit: 10).map(\.alert.key) == ["decline/C-1/1/srs/3"])
+        #expect(try store.counts() == StoreCounts(sessions: 0, clients: 0, alerts: 4, unsent: 1))
+    }
+
+    // MARK: Lapse
+
+    @Test func lapseCandidatesByDay() throws {
+        let store = try StateStore.inMemory()
+        try store.write { transaction in
+            try transaction.save(ClientState(client: "A"), lapseWindow: StoreFeeder.day(10)...StoreFeeder.day(20))
+            try transaction.save(ClientState(client: "B"), lapseWindow: StoreFeeder.day(15)...StoreFeeder.day(30))
+            try transaction.save(ClientState(client: "C"), lapseWindow: nil)
+        }
+        let expected: [(Int, [String])] = [(9, []), (10, ["A"]), (15, ["A", "B"]), (20, ["A", "B"]), (21, ["B"]), (30, ["B"]), (31, [])]
+        for (day, clients) in expected {
+            #expect(try store.lapseCandidates(on: StoreFeeder.day(day)) == clients, "day \(day)")
+        }
+        // Reported (or no longer possible): saved without a window, no longer a candidate.
+        try store.write { try $0.save(ClientState(client: "A"), lapseWindow: nil) }
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(15)) == ["B"])
+        #expect(try store.counts().clients == 3)
+    }
+
+    @Test func ingestSavesTheLapseWindowOfAWarning() throws {
+        let store = try StateStore.inMemory()
+        var feeder = StoreFeeder(store)
+        try feeder.ingest([38, 38, 38].enumerated().map { index, total in
+            SessionRecord(client: "C-1", session: index + 1, date: StoreFeeder.day(7 * index), srs: StoreFeeder.srs(total))
+        })
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(14 + 21)).isEmpty)
+        let alerts = try feeder.ingest(SessionRecord(client: "C-1", session: 4, date: StoreFeeder.day(21), srs: StoreFeeder.srs(28)))
+        #expect(alerts.contains("rupture(warning)"))
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(21 + 20)).isEmpty)
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(21 + 21)) == ["C-1"])
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(21 + 90)) == ["C-1"])
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(21 + 91)).isEmpty)
+
+        // The daemon's lapse check: the alert is queued and the client leaves the candidates.
+        let now = StoreFeeder.day(21 + 30)
+        let engine = feeder.engine
+        try store.write { transaction in
+            for name in try transaction.lapseCandidates(on: now) {
+                var client = try #require(try transaction.client(name))
+                let alert = try #require(engine.checkLapse(client: &client, now: now))
+                try transaction.save(client, lapseWindow: client.latest?.lapseWindow(engine.settings.lapse))
+                try transaction.enqueue([alert])
+            }
+        }
+        #expect(try store.lapseCandidates(on: now).isEmpty)
+        #expect(try store.unsentAlerts(limit: 100).last?.alert.rule == .lapse)
+    }
+
+    // MARK: Counts
+
+    @Test func countsFollowEveryWrite() throws {
+        let directory = try TemporaryDirectory()
+        let store = try StateStore(path: directory.database)
+        var feeder = StoreFeeder(store)
+        for client in 1...5 {
+            try feeder.ingest([38, 38, 38, 28, 38].enumerated().map { index, total in
+                SessionRecord(client: "C-\(client)", clinician: "T-1", session: index + 1, date: StoreFeeder.day(7 * index), srs: StoreFeeder.srs(total))
+            })
+        }
+        // A duplicate is skipped and a profile-only update changes no count but the state.
+        let duplicate = SessionRecord(client: "C-1", clinician: "T-1", session: 1, date: StoreFeeder.day(0), srs: StoreFeeder.srs(38))
+        #expect(try feeder.ingest(duplicate) == ["(not stored)"])
+        let counts = try store.counts()
+        #expect(counts.sessions == 25)
+        #expect(counts.clients == 5)
+        #expect(counts.alerts > 0)
+        #expect(counts.unsent == counts.alerts)
+        #expect(try store.countsByScanning() == counts)
+
+        try store.markSent(try store.unsentAlerts(limit: 3).map(\.id))
+        #expect(try store.counts().unsent == counts.alerts - 3)
+        #expect(try store.countsByScanning() == store.counts())
+    }
+
+    // MARK: Reopening
+
+    @Test func reopeningTheFileKeepsEverything() throws {
+        let directory = try TemporaryDirectory()
+        let before: (StoreCounts, [(id: Int64, alert: Alert)], ClientHistory, ClientState?)
+        do {
+            let store = try StateStore(path: directory.database)
+            var feeder = StoreFeeder(store)
+            try feeder.ingest([38, 37, 38, 28].enumerated().map { index, total in
+                SessionRecord(client: "C-1", clinician: "T-1", session: index + 1, date: StoreFeeder.day(7 * index), srs: StoreFeeder.srs(total))
+            })
+            try store.markSent([try #require(try store.unsentAlerts(limit: 1).first).id])
+            before = (try store.counts(), try store.unsentAlerts(limit: 100), try store.history(client: "C-1"),
+                      try store.write { try $0.client("C-1") })
+        }
+        for reopened in [try StateStore(path: directory.database), try StateStore.openForReading(path: directory.database)] {
+            #expect(try reopened.counts() == before.0)
+            let unsent = try reopened.unsentAlerts(limit: 100)
+            #expect(unsent.map(\.id) == before.1.map(\.id))
+            #expect(unsent.map(\.alert) == before.1.map(\.alert))
+            #expect(try reopened.history(client: "C-1") == before.2)
+            #expect(try reopened.lapseCandidates(on: StoreFeeder.day(21 + 30)) == ["C-1"])
+        }
+        let writable = try StateStore(path: directory.database)
+        #expect(try writable.write { try $0.client("C-1") } == before.3)
+    }
+
+    // MARK: Opening
+
+    @Test func openingFailuresSayWhy() throws {
+        let directory = try TemporaryDirectory()
+        let missingDirectory = directory.path + "/no-such-dir/state.sqlite"
+        do {
+            _ = try StateStore(path: missingDirectory)
+            Issue.record("opened a database in a missing directory")
+        } catch let error as StateStoreError {
+            guard case .cannotOpen(let path, let reason) = error else { throw error }
+            #expect(path == missingDirectory)
+            #expect(reason.hasSuffix("(the directory '\(directory.path)/no-such-dir' does not exist)"))
+        }
+        #expect(throws: StateStoreError.self) { try StateStore.openForReading(path: directory.database) }
+        #expect(!FileManager.default.fileExists(atPath: directory.database), "reading must not create the file")
+
+        let notADatabase = directory.path + "/text.sqlite"
+        try Data("this is not sqlite, just text that is long enough to be looked at".utf8).write(to: URL(fileURLWithPath: notADatabase))
+        #expect(throws: StateStoreError.self) { try StateStore(path: notADatabase) }
+        #expect(throws: StateStoreError.self) { try StateStore.openForReading(path: notADatabase) }
+    }
+
+    @Test func aDatabaseFromANewerVersionIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        _ = try StateStore(path: directory.database)
+        let queue = try DatabaseQueue(path: directory.database)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-future')") }
+        let expected = StateStoreError.newerSchema(path: directory.database, unknownMigrations: ["v9-future"])
+        #expect(throws: expected) { try StateStore(path: directory.database) }
+        #expect(throws: expected) { try StateStore.openForReading(path: directory.database) }
+    }
+
+    @Test func readingAnUnmigratedDatabaseSaysToStartTheDaemon() throws {
+        let directory = try TemporaryDirectory()
+        let queue = try DatabaseQueue(path: directory.database)
+        try queue.write { try $0.execute(sql: "CREATE TABLE other (x)") }
+        #expect(throws: StateStoreError.olderSchema(path: directory.database, missingMigrations: ["v1-initial"])) {
+            try StateStore.openForReading(path: directory.database)
+        }
+    }
+}
