@@ -1,0 +1,109 @@
+# alliance-watch: build, install and check the systemd integration.
+#
+#   make release                         static release binary (.build/release/alliance-watch)
+#   sudo make install                    install to /usr, create user and spool, update the catalog
+#   make install DESTDIR=/tmp/stage      stage the files only (packaging, tests/e2e)
+#   sudo make uninstall                  remove the files; keeps /etc config, state and spool
+#   make check-units                     systemd-analyze verify + security of the installed unit
+#
+# `install` does not build: run `make release` first (as your own user, not root).
+
+PREFIX        ?= /usr
+DESTDIR       ?=
+BINDIR        ?= $(PREFIX)/bin
+UNITDIR       ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR   ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR   ?= $(PREFIX)/lib/tmpfiles.d
+CATALOGDIR    ?= $(PREFIX)/lib/systemd/catalog
+DOCDIR        ?= $(PREFIX)/share/doc/alliance-watch
+SYSCONFDIR    ?= /etc
+CONFDIR       ?= $(SYSCONFDIR)/alliance-watch
+
+SWIFT         ?= swift
+BINARY        ?= .build/release/alliance-watch
+# Exposure ceiling for `systemd-analyze security`, in tenths (10 = 1.0).
+SECURITY_THRESHOLD ?= 10
+
+# The committed unit and catalog name /usr/bin and /usr/share/doc; other prefixes are
+# substituted while installing.
+SUBST = sed -e 's|/usr/bin/alliance-watch|$(BINDIR)/alliance-watch|g' \
+            -e 's|/usr/share/doc/alliance-watch|$(DOCDIR)|g'
+
+.PHONY: all build release install install-files install-bin install-units install-doc install-config \
+	post-install uninstall check-units test-e2e
+
+all: build
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release --static-swift-stdlib --product alliance-watch
+
+install: install-files
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+		$(MAKE) --no-print-directory post-install; \
+	else \
+		echo "Staged only (DESTDIR set or not root): no users, spool or catalog update."; \
+	fi
+
+install-files: install-bin install-units install-doc install-config
+
+install-bin:
+	@test -x "$(BINARY)" || { echo "$(BINARY) is missing: run 'make release' first." >&2; exit 1; }
+	install -D -m 0755 "$(BINARY)" "$(DESTDIR)$(BINDIR)/alliance-watch"
+
+install-units:
+	install -d -m 0755 "$(DESTDIR)$(UNITDIR)" "$(DESTDIR)$(SYSUSERSDIR)" \
+		"$(DESTDIR)$(TMPFILESDIR)" "$(DESTDIR)$(CATALOGDIR)"
+	$(SUBST) systemd/alliance-watch.service > "$(DESTDIR)$(UNITDIR)/alliance-watch.service"
+	$(SUBST) systemd/alliance-watch.catalog > "$(DESTDIR)$(CATALOGDIR)/alliance-watch.catalog"
+	chmod 0644 "$(DESTDIR)$(UNITDIR)/alliance-watch.service" "$(DESTDIR)$(CATALOGDIR)/alliance-watch.catalog"
+	install -m 0644 systemd/alliance-watch.sysusers "$(DESTDIR)$(SYSUSERSDIR)/alliance-watch.conf"
+	install -m 0644 systemd/alliance-watch.tmpfiles "$(DESTDIR)$(TMPFILESDIR)/alliance-watch.conf"
+
+install-doc:
+	install -D -m 0644 docs/ADMIN.md "$(DESTDIR)$(DOCDIR)/ADMIN.md"
+
+# Never overwrites an administrator's configuration.
+install-config:
+	@test -f Config/alliance-watch.toml || { echo "Config/alliance-watch.toml is missing." >&2; exit 1; }
+	@if [ -e "$(DESTDIR)$(CONFDIR)/alliance-watch.toml" ]; then \
+		echo "Keeping the existing $(DESTDIR)$(CONFDIR)/alliance-watch.toml"; \
+	else \
+		install -D -m 0644 Config/alliance-watch.toml "$(DESTDIR)$(CONFDIR)/alliance-watch.toml"; \
+	fi
+
+# Only on the live system (root, no DESTDIR): user and group, spool folders, catalog, units.
+post-install:
+	systemd-sysusers alliance-watch.conf
+	systemd-tmpfiles --create alliance-watch.conf
+	journalctl --update-catalog
+	@if [ -d /run/systemd/system ]; then systemctl daemon-reload; \
+	else echo "systemd is not running: skipped systemctl daemon-reload."; fi
+	@echo "Installed. Start with: systemctl enable --now alliance-watch.service"
+
+uninstall:
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && [ -d /run/systemd/system ]; then \
+		systemctl disable --now alliance-watch.service 2>/dev/null || true; \
+	fi
+	rm -f "$(DESTDIR)$(BINDIR)/alliance-watch" \
+		"$(DESTDIR)$(UNITDIR)/alliance-watch.service" \
+		"$(DESTDIR)$(SYSUSERSDIR)/alliance-watch.conf" \
+		"$(DESTDIR)$(TMPFILESDIR)/alliance-watch.conf" \
+		"$(DESTDIR)$(CATALOGDIR)/alliance-watch.catalog" \
+		"$(DESTDIR)$(DOCDIR)/ADMIN.md"
+	-rmdir "$(DESTDIR)$(DOCDIR)" 2>/dev/null
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+		journalctl --update-catalog; \
+		if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
+	fi
+	@echo "Kept: $(CONFDIR), /var/lib/alliance-watch, /var/spool/alliance-watch and the users."
+
+# Verifies the unit as installed (paths after PREFIX substitution) in a staging root.
+check-units:
+	PREFIX="$(PREFIX)" BINARY="$(BINARY)" SECURITY_THRESHOLD="$(SECURITY_THRESHOLD)" \
+		tests/systemd/check-units.sh
+
+test-e2e:
+	tests/e2e/run.sh
