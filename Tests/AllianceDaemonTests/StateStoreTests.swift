@@ -115,7 +115,7 @@ import Testing
             clinician = try #require(try store.write { try $0.clinician("T-1") })
             // Values JSON could lose: full 64-bit fingerprints, subnormal and awkward doubles, NaN.
             original.episodes["1"]!.sessions[0].fingerprint = RecordFingerprint(high: .max, low: 0x8000_0000_0000_0001)
-            original.episodes["1"]!.srs.cusum = 5e-324
+            original.episodes["1"]!.srs.cusum = Double.leastNonzeroMagnitude
             original.episodes["1"]!.srs.entries[0].score = 1.0 / 3.0
             original.episodes["1"]!.firstORS = -0.0
             clinician.rigid.alerts["C-9"] = [StoreFeeder.day(3)]

@@ -2,18 +2,7 @@ import AllianceCore
 import AllianceDaemon
 import Foundation
 
-/// A fresh directory under the system's temporary directory, removed with its contents on deinit.
-final class TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        let base = FileManager.default.temporaryDirectory.path
-        path = base + "/alliance-watch-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
+extension TemporaryDirectory {
     var database: String { path + "/state.sqlite" }
 }
 
