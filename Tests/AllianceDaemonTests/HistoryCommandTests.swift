@@ -73,10 +73,10 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.database))
     }
 
-    @Test func aNamedConfigurationIsNotSilentlyIgnored() throws {
+    @Test func aNamedConfigurationThatCannotBeReadExitsWithOne() throws {
         let (_, directory) = try HistoryReportTests.smallClient()
         let run = try Self.run(["history", "C-102", "--config", "/etc/alliance-watch/x.toml", "--state", directory.database])
-        #expect(run.status == 0)
-        #expect(run.standardError.contains("'/etc/alliance-watch/x.toml' is not read yet"))
+        #expect(run.status == 1)
+        #expect(run.standardError == "/etc/alliance-watch/x.toml: cannot read: No such file or directory\n")
     }
 }
