@@ -1,0 +1,51 @@
+extension RecordParser {
+    /// `.jsonl` / `.ndjson`: one record per line; whitespace-only lines are skipped, `\r\n`
+    /// endings are accepted, and a bad line is rejected alone (SPEC §3.5).
+    func parseJSONLines(_ buffer: UnsafeBufferPointer<UInt8>) -> ParsedFile {
+        var entries: [ParsedEntry] = []
+        // Entries are large; growing the array by doubling would copy each several times.
+        entries.reserveCapacity(Self.lineCount(buffer))
+        var parser = JSONParser()
+        var lineStart = 0
+        var lineNumber = 0
+        while lineStart < buffer.count {
+            lineNumber += 1
+            var lineEnd = lineStart
+            while lineEnd < buffer.count, buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            defer { lineStart = lineEnd + 1 }
+            var contentEnd = lineEnd
+            if contentEnd > lineStart, buffer[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
+            let range = lineStart..<contentEnd
+            if Self.isBlank(buffer, range) { continue }
+
+            let line = UnsafeBufferPointer(rebasing: buffer[range])
+            do throws(JSONSyntaxError) {
+                try parser.parse(line)
+            } catch {
+                let issue = RecordIssue(line: lineNumber, reason: .invalidJSON, message: error.message(column: error.offset + 1))
+                entries.append(.rejected(RejectedRecord(issue: issue, text: Self.text(buffer, range), sourceRange: range)))
+                continue
+            }
+            entries.append(entry(parser, root: 0, source: line, line: lineNumber, sourceRange: range) { _ in
+                Self.text(buffer, range)
+            })
+        }
+        return ParsedFile(entries: entries)
+    }
+
+    private static func lineCount(_ buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 1
+        for byte in buffer where byte == UInt8(ascii: "\n") { count += 1 }
+        return count
+    }
+
+    private static func isBlank(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        for index in range {
+            switch buffer[index] {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): continue
+            default: return false
+            }
+        }
+        return true
+    }
+}

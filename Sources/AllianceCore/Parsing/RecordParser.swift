@@ -1,0 +1,54 @@
+/// Turns the bytes of a rating file into validated records (SPEC §2, §3, §3.5).
+///
+/// Pure: the caller reads the file and passes today's date, which decides `future-date`.
+public struct RecordParser: Sendable {
+    let validator: RecordValidator
+
+    /// A record dated after `today` + 1 day is rejected as `future-date`.
+    public init(settings: Settings, today: CalendarDate) {
+        validator = RecordValidator(settings: settings, today: today)
+    }
+
+    /// Parses a file in the format its name's extension (case-insensitive) names: `.json`,
+    /// `.jsonl`, `.ndjson` or `.csv`; any other name is a file rejection,
+    /// `unsupported-extension`.
+    public func parseFile(name: String, bytes: [UInt8]) -> ParsedFile {
+        guard let format = RecordFileFormat(fileName: name) else {
+            let fileExtension = RecordFileFormat.fileExtension(of: name)
+            let what = fileExtension.isEmpty ? "the file name has no extension" : "\(IssueText.quoted("." + fileExtension)) is not a supported extension"
+            return ParsedFile(fileRejection: RecordIssue(line: 0, reason: .unsupportedExtension, message: "\(what); use .json, .jsonl, .ndjson or .csv"))
+        }
+        return parse(bytes, as: format)
+    }
+
+    /// Parses `bytes` as a file of `format`.
+    public func parse(_ bytes: [UInt8], as format: RecordFileFormat) -> ParsedFile {
+        bytes.withUnsafeBufferPointer { buffer in
+            switch format {
+            case .jsonLines: return parseJSONLines(buffer)
+            case .json: return parseJSONDocument(buffer)
+            case .csv: return parseCSV(buffer)
+            }
+        }
+    }
+
+    /// The entry for the record at `root` of the parser's last text.
+    func entry(
+        _ parser: JSONParser, root: Int, source: UnsafeBufferPointer<UInt8>, line: Int,
+        sourceRange: Range<Int>, rejectedText: (JSONTape) -> String
+    ) -> ParsedEntry {
+        parser.nodes.withUnsafeBufferPointer { nodes in
+            let tape = JSONTape(nodes: nodes, source: source)
+            do throws(RecordProblem) {
+                let parsed = try validator.parsedRecord(tape, root: root, mayHaveTooLargeNumbers: parser.hasTooLargeNumber)
+                return .record(ParsedRecord(line: line, record: parsed.record, canonical: parsed.canonical))
+            } catch {
+                return .rejected(RejectedRecord(issue: error.issue(line: line), text: rejectedText(tape), sourceRange: sourceRange))
+            }
+        }
+    }
+
+    static func text(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
+    }
+}
