@@ -1,19 +1,6 @@
 import AllianceCore
 import Glibc
 
-/// One record of a file rejected on its own, while the rest of the file is ingested.
-public struct RejectedRecord: Hashable, Sendable {
-    public var issue: RecordIssue
-    /// The record as it was written (a JSONL line, a CSV row), for `NAME.rejected.jsonl`.
-    /// Written verbatim, followed by a newline.
-    public var originalText: String
-
-    public init(issue: RecordIssue, originalText: String) {
-        self.issue = issue
-        self.originalText = originalText
-    }
-}
-
 /// One entry of `rejected/NAME.error.json`.
 public struct SpoolErrorEntry: Hashable, Sendable {
     /// The record's line or array position; nil for a problem with the whole file.
@@ -107,7 +94,7 @@ extension SpoolFiles {
             return SpoolPlacement(destination: .processed, name: final)
 
         case .ingested(let records):
-            let lines = records.map { $0.originalText + "\n" }.joined()
+            let lines = records.map { $0.text + "\n" }.joined()
             let errors = Self.errorJSON(records.map { SpoolErrorEntry($0.issue) })
             var suffix = 0
             while true {

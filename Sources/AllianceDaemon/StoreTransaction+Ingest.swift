@@ -6,6 +6,9 @@ extension StoreTransaction {
         public var outcome: AllianceEngine.Outcome
         /// Outbox ids of the alerts queued for the record, in order.
         public var alertIDs: [Int64]
+        /// The highest session number stored for the record's client and episode afterwards
+        /// (what a late record is below).
+        public var highestSession: Int?
     }
 
     /// Ingests one record as SPEC §6.4 asks, inside this transaction: loads the client's (and the
@@ -24,13 +27,15 @@ extension StoreTransaction {
             clinician = clinicianBefore ?? ClinicianState(clinician: name)
         }
         let outcome = engine.ingest(record, canonical: canonical, origin: origin, client: &client, clinician: &clinician)
-        guard case .stored(let alerts, let late) = outcome else { return Ingested(outcome: outcome, alertIDs: []) }
+        guard case .stored(let alerts, let late) = outcome else { return Ingested(outcome: outcome, alertIDs: [], highestSession: nil) }
 
         try save(client, lapseWindow: client.latest?.lapseWindow(engine.settings.lapse))
         if let clinician, clinician != clinicianBefore { try save(clinician) }
         if case .session(let session) = record {
             try insertSession(session, canonical: canonical, origin: origin, late: late)
         }
-        return Ingested(outcome: outcome, alertIDs: try enqueue(alerts))
+        var highest: Int?
+        if case .session(let session) = record { highest = client.episodes[session.episode]?.highestSession }
+        return Ingested(outcome: outcome, alertIDs: try enqueue(alerts), highestSession: highest)
     }
 }

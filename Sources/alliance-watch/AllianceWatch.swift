@@ -10,7 +10,7 @@ struct AllianceWatch: AsyncParsableCommand {
             Exit codes: 0 success, 1 invalid input or configuration, 2 usage error, 3 runtime failure.
             """,
         subcommands: [
-            CheckConfigCommand.self, HistoryCommand.self,
+            RunCommand.self, CheckConfigCommand.self, ReplayCommand.self, SubmitCommand.self, HistoryCommand.self,
         ]
     )
 }

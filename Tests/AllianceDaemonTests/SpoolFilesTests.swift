@@ -132,10 +132,10 @@ func aFIFOIsRejectedWithoutBlocking() throws {
     let records = [
         RejectedRecord(
             issue: RecordIssue(line: 2, reason: .outOfRange, field: "srs.approach", message: "11 is out of range 0…10"),
-            originalText: #"{"schema": 1, "srs": {"approach": 11}}"#),
+            text: #"{"schema": 1, "srs": {"approach": 11}}"#),
         RejectedRecord(
             issue: RecordIssue(line: 3, reason: .invalidJSON, message: "unexpected \"end\" of input"),
-            originalText: #"{"schema": 1,"#),
+            text: #"{"schema": 1,"#),
     ]
     let placement = try spool.files.place("s.jsonl", outcome: .ingested(rejectedRecords: records))
     #expect(placement == SpoolPlacement(
@@ -161,7 +161,7 @@ func aFIFOIsRejectedWithoutBlocking() throws {
     // An earlier file of the same name left its errors; processed/ has no clash.
     try writeFile(spool.layout.rejected + "/s.jsonl.error.json", "earlier")
     try spool.incoming("s.jsonl", "x\n")
-    let record = RejectedRecord(issue: RecordIssue(line: 1, reason: .missingField, field: "client", message: "client is required"), originalText: "x")
+    let record = RejectedRecord(issue: RecordIssue(line: 1, reason: .missingField, field: "client", message: "client is required"), text: "x")
     let placement = try spool.files.place("s.jsonl", outcome: .ingested(rejectedRecords: [record]))
     #expect(placement == SpoolPlacement(
         destination: .processed, name: "s.jsonl.1", errorFile: "s.jsonl.1.error.json", rejectedRecordsFile: "s.jsonl.1.rejected.jsonl"))
@@ -173,7 +173,7 @@ func aFIFOIsRejectedWithoutBlocking() throws {
     let spool = try Spool()
     try writeFile(spool.layout.processed + "/s.jsonl", "earlier")
     try spool.incoming("s.jsonl", "x\n")
-    let record = RejectedRecord(issue: RecordIssue(line: 1, reason: .missingField, field: "client", message: "client is required"), originalText: "x")
+    let record = RejectedRecord(issue: RecordIssue(line: 1, reason: .missingField, field: "client", message: "client is required"), text: "x")
     let placement = try spool.files.place("s.jsonl", outcome: .ingested(rejectedRecords: [record]))
     #expect(placement == SpoolPlacement(
         destination: .processed, name: "s.jsonl.1", errorFile: "s.jsonl.1.error.json", rejectedRecordsFile: "s.jsonl.1.rejected.jsonl"))
@@ -227,7 +227,7 @@ func aFIFOIsRejectedWithoutBlocking() throws {
     try spool.incoming("b.jsonl", "bad\n")
     #expect(try spool.files.place("a.json", outcome: .ingested(rejectedRecords: []), retention: .delete)
         == SpoolPlacement(destination: .deleted, name: "a.json"))
-    let record = RejectedRecord(issue: RecordIssue(line: 1, reason: .invalidJSON, message: "bad"), originalText: "bad")
+    let record = RejectedRecord(issue: RecordIssue(line: 1, reason: .invalidJSON, message: "bad"), text: "bad")
     #expect(try spool.files.place("b.jsonl", outcome: .ingested(rejectedRecords: [record]), retention: .delete)
         == SpoolPlacement(destination: .deleted, name: "b.jsonl", errorFile: "b.jsonl.error.json", rejectedRecordsFile: "b.jsonl.rejected.jsonl"))
     #expect(try listing(spool.layout.incoming) == [])
@@ -237,7 +237,7 @@ func aFIFOIsRejectedWithoutBlocking() throws {
 
 @Test func placingAVanishedFileThrowsAndWritesNothing() throws {
     let spool = try Spool()
-    let record = RejectedRecord(issue: RecordIssue(line: 1, reason: .invalidJSON, message: "bad"), originalText: "bad")
+    let record = RejectedRecord(issue: RecordIssue(line: 1, reason: .invalidJSON, message: "bad"), text: "bad")
     #expect(throws: SystemCallError("examine '\(spool.layout.incoming)/gone.jsonl'", errno: ENOENT)) {
         try spool.files.place("gone.jsonl", outcome: .ingested(rejectedRecords: [record]))
     }

@@ -42,7 +42,7 @@ func spoolOperationCosts() throws {
         try files.syncDirectories()
     }
     try fill("p", 300)
-    let record = RejectedRecord(issue: RecordIssue(line: 1, reason: .outOfRange, field: "srs.approach", message: "11 is out of range 0…10"), originalText: body)
+    let record = RejectedRecord(issue: RecordIssue(line: 1, reason: .outOfRange, field: "srs.approach", message: "11 is out of range 0…10"), text: body)
     let partial = try perFile(300) { index in
         try files.place("p\(index).json", outcome: .ingested(rejectedRecords: [record]))
         if index == 299 { try files.syncDirectories() }

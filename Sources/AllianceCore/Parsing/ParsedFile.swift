@@ -46,16 +46,26 @@ public struct ParsedRecord: Sendable {
     /// ``SessionRecord/canonicalJSON`` or ``ProfileRecord/canonicalJSON``, for telling an
     /// identical duplicate from a conflict.
     public var canonical: String
+    /// Where the record's bytes are in the parsed file (to keep a later-rejected record, e.g. a
+    /// conflict, as written).
+    public var sourceRange: Range<Int>
 
-    public init(line: Int, record: Record, canonical: String) {
+    public init(line: Int, record: Record, canonical: String, sourceRange: Range<Int> = 0..<0) {
         self.line = line
         self.record = record
         self.canonical = canonical
+        self.sourceRange = sourceRange
+    }
+
+    /// The record as written, on one line (line breaks between JSON tokens become spaces).
+    public func text(in bytes: [UInt8]) -> String {
+        guard sourceRange.upperBound <= bytes.count else { return "" }
+        return String(decoding: bytes[sourceRange].map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }, as: UTF8.self)
     }
 }
 
 /// A record that breaks a rule, with the text to keep in `rejected/NAME.rejected.jsonl`.
-public struct RejectedRecord: Sendable {
+public struct RejectedRecord: Hashable, Sendable {
     public var issue: RecordIssue
     /// The original line (without its line break), CSV row, or JSON array element. An element
     /// of a `.json` file is given without the whitespace between its tokens so that it fits on
@@ -64,7 +74,7 @@ public struct RejectedRecord: Sendable {
     /// Where the record's bytes are in the parsed file.
     public var sourceRange: Range<Int>
 
-    public init(issue: RecordIssue, text: String, sourceRange: Range<Int>) {
+    public init(issue: RecordIssue, text: String, sourceRange: Range<Int> = 0..<0) {
         self.issue = issue
         self.text = text
         self.sourceRange = sourceRange

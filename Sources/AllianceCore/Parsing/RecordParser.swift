@@ -41,7 +41,7 @@ public struct RecordParser: Sendable {
             let tape = JSONTape(nodes: nodes, source: source)
             do throws(RecordProblem) {
                 let parsed = try validator.parsedRecord(tape, root: root, mayHaveTooLargeNumbers: parser.hasTooLargeNumber)
-                return .record(ParsedRecord(line: line, record: parsed.record, canonical: parsed.canonical))
+                return .record(ParsedRecord(line: line, record: parsed.record, canonical: parsed.canonical, sourceRange: sourceRange))
             } catch {
                 return .rejected(RejectedRecord(issue: error.issue(line: line), text: rejectedText(tape), sourceRange: sourceRange))
             }

@@ -1,0 +1,168 @@
+import AllianceConfig
+import AllianceCore
+import Glibc
+import Logging
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// `alliance-watch run` (SPEC §8): ingest the backlog, then watch `incoming/` until SIGTERM;
+/// SIGHUP reloads the configuration. Long-running work is this one `Service`.
+public struct DaemonService: Service {
+    /// The configuration file, or nil when the built-in defaults are in force.
+    public let configPath: String?
+    public let settings: Settings
+    public let journal: any JournalSink
+    public let notifier: any ServiceNotifier
+    public let logger: Logger
+    /// Today's local date (a parameter so tests can move the clock).
+    public let today: @Sendable () -> CalendarDate
+    /// How often lapse and the retention of `processed/` are checked.
+    public let housekeepingInterval: Duration
+
+    public init(
+        configPath: String?, settings: Settings, journal: any JournalSink, notifier: any ServiceNotifier,
+        logger: Logger, today: @escaping @Sendable () -> CalendarDate = LocalClock.today,
+        housekeepingInterval: Duration = .seconds(3600)
+    ) {
+        self.configPath = configPath
+        self.settings = settings
+        self.journal = journal
+        self.notifier = notifier
+        self.logger = logger
+        self.today = today
+        self.housekeepingInterval = housekeepingInterval
+    }
+
+    /// Files ingested per transaction: large enough to make a backlog fast, small enough that
+    /// the watchdog is fed and SIGTERM is honoured promptly.
+    static let batchSize = 512
+
+    public func run() async throws {
+        let layout = SpoolLayout(root: settings.spool.directory)
+        let files = SpoolFiles(layout: layout)
+        try files.createFolders()
+        try Self.createParentFolder(of: settings.state.path)
+        let store = try StateStore(path: settings.state.path)
+        let watcher = try SpoolWatcher(directory: layout.incoming)
+        let ingestor = SpoolIngestor(files: files, store: store, journal: journal, settings: settings)
+        let control = DaemonControl()
+
+        // After a crash: resend what was queued but not marked sent, then the backlog.
+        try ingestor.deliverQueuedAlerts()
+        notifier.notify(.status("Ingesting the backlog of '\(layout.incoming)'"))
+        try ingest(try watcher.backlog(), with: ingestor)
+        try housekeeping(ingestor)
+        _ = journal.send(OperationalEvent.daemonStarted(configuration: configPath ?? "(built-in defaults)", spool: layout.root))
+        notifier.notify(.ready, .status(ingestor.counters.status(spool: layout.root)))
+
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                        control.requestReload()
+                        watcher.wake()
+                    }
+                }
+                try await watch(watcher, ingestor: ingestor, control: control, spool: layout.root)
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            control.requestStop()
+            watcher.wake()
+        }
+        notifier.notify(.stopping, .status("Stopping: \(ingestor.counters.status(spool: layout.root))"))
+    }
+
+    private func watch(_ watcher: SpoolWatcher, ingestor: SpoolIngestor, control: DaemonControl, spool: String) async throws {
+        let clock = ContinuousClock()
+        var nextHousekeeping = clock.now.advanced(by: housekeepingInterval)
+        let watchdog = notifier.watchdogInterval.map { $0 / 2 }
+        while !control.stopRequested {
+            if control.takeReloadRequest() { reload(ingestor, spool: spool) }
+            var timeout = nextHousekeeping - clock.now
+            if let watchdog { timeout = min(timeout, watchdog) }
+            let events = await watcher.nextEvents(timeout: max(timeout, .zero))
+            if watchdog != nil { notifier.notify(.watchdog) }
+            var names: [String] = []
+            for event in events {
+                switch event {
+                case .arrived(let name): names.append(name)
+                case .rescanNeeded: names += try watcher.backlog()
+                case .watchLost: throw DaemonError("'\(watcher.directory)' was removed or moved away; stopping so that the service manager restarts the daemon")
+                }
+            }
+            if !names.isEmpty {
+                try ingest(names, with: ingestor)
+                notifier.notify(.status(ingestor.counters.status(spool: spool)))
+            }
+            if clock.now >= nextHousekeeping {
+                try housekeeping(ingestor)
+                nextHousekeeping = clock.now.advanced(by: housekeepingInterval)
+            }
+        }
+    }
+
+    private func ingest(_ names: [String], with ingestor: SpoolIngestor) throws {
+        var start = names.startIndex
+        while start < names.endIndex {
+            let end = min(start + Self.batchSize, names.endIndex)
+            try ingestor.ingest(Array(names[start..<end]), today: today())
+            if notifier.watchdogInterval != nil { notifier.notify(.watchdog) }
+            start = end
+        }
+    }
+
+    /// Lapse (SPEC §5: at start and at least hourly) and the retention of `processed/`.
+    private func housekeeping(_ ingestor: SpoolIngestor) throws {
+        try ingestor.checkLapse(today: today())
+        let keepDays = ingestor.settings.spool.keepProcessedDays
+        if keepDays > 0 { _ = try ingestor.files.deleteProcessed(keepDays: keepDays) }
+    }
+
+    /// SIGHUP: a valid file replaces the running configuration; an invalid one is reported and
+    /// the running configuration stays (SPEC §7).
+    private func reload(_ ingestor: SpoolIngestor, spool: String) {
+        notifier.notify(.reloading)
+        let path = configPath ?? ConfigLoader.defaultPath
+        switch ConfigLoader.load(path: path) {
+        case .success(let settings):
+            if settings.spool.directory != ingestor.settings.spool.directory || settings.state.path != ingestor.settings.state.path {
+                logger.warning("spool.directory and state.path take effect at the next start, not on reload")
+            }
+            ingestor.apply(settings)
+            _ = journal.send(OperationalEvent.configReloaded(configuration: path))
+        case .failure(let errors):
+            _ = journal.send(OperationalEvent.configReloadFailed(configuration: path, reason: errors.description))
+        }
+        notifier.notify(.ready, .status(ingestor.counters.status(spool: spool)))
+    }
+
+    /// `mkdir -p` of the database's folder (in production `StateDirectory=` has made it).
+    static func createParentFolder(of path: String) throws {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
+        try SpoolFiles.createFolder(String(path[..<slash]), mode: 0o750, parents: true)
+    }
+}
+
+/// Requests from signal handlers to the ingest loop.
+final class DaemonControl: Sendable {
+    private let state = Mutex<(stop: Bool, reload: Bool)>((false, false))
+
+    func requestStop() { state.withLock { $0.stop = true } }
+    func requestReload() { state.withLock { $0.reload = true } }
+    var stopRequested: Bool { state.withLock { $0.stop } }
+
+    func takeReloadRequest() -> Bool {
+        state.withLock { value in
+            defer { value.reload = false }
+            return value.reload
+        }
+    }
+}
+
+/// A failure that stops the daemon (exit 3); the service manager restarts it.
+public struct DaemonError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

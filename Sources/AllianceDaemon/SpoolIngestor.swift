@@ -1,0 +1,173 @@
+import AllianceCore
+
+/// Ingests spool files in batches (SPEC §2, §6.4): every record of a batch is stored and its
+/// alerts queued in ONE transaction; only after the commit are the files moved out of
+/// `incoming/` (a crash before that re-ingests them, and duplicate detection skips what was
+/// stored); then the queued alerts are written to the journal and marked sent.
+public final class SpoolIngestor {
+    public let files: SpoolFiles
+    public let store: StateStore
+    public let journal: any JournalSink
+    public private(set) var settings: Settings
+    private var engine: AllianceEngine
+    public private(set) var counters = IngestCounters()
+
+    public init(files: SpoolFiles, store: StateStore, journal: any JournalSink, settings: Settings) {
+        self.files = files
+        self.store = store
+        self.journal = journal
+        self.settings = settings
+        engine = AllianceEngine(settings: settings)
+    }
+
+    /// Applies a reloaded configuration to the files that follow.
+    public func apply(_ settings: Settings) {
+        self.settings = settings
+        engine = AllianceEngine(settings: settings)
+    }
+
+    /// A file read and parsed, waiting for the batch's transaction.
+    private enum Prepared {
+        case parsed(name: String, bytes: [UInt8], entries: [ParsedEntry])
+        case rejected(name: String, SpoolErrorEntry)
+    }
+
+    /// Ingests the named files of `incoming/` in one transaction. Names that are gone are skipped.
+    public func ingest(_ names: [String], today: CalendarDate) throws {
+        let parser = RecordParser(settings: settings, today: today)
+        var seen = Set<String>()
+        var prepared: [Prepared] = []
+        for name in names where !name.hasPrefix(".") && seen.insert(name).inserted {
+            switch files.read(name, maxBytes: settings.spool.maxFileBytes) {
+            case .vanished:
+                continue
+            case let .rejected(reason, message):
+                prepared.append(.rejected(name: name, SpoolErrorEntry(reason: reason, message: message)))
+            case .contents(let bytes):
+                let parsed = parser.parseFile(name: name, bytes: bytes)
+                if let rejection = parsed.fileRejection {
+                    prepared.append(.rejected(name: name, SpoolErrorEntry(rejection)))
+                } else {
+                    prepared.append(.parsed(name: name, bytes: bytes, entries: parsed.entries))
+                }
+            }
+        }
+        guard !prepared.isEmpty else { return }
+
+        var events: [OperationalEvent] = []
+        var outcomes: [(name: String, outcome: SpoolOutcome)] = []
+        var batch = IngestCounters()
+        try store.write { transaction in
+            for file in prepared {
+                switch file {
+                case let .rejected(name, entry):
+                    outcomes.append((name, .rejected(entry)))
+                case let .parsed(name, bytes, entries):
+                    var rejectedRecords: [RejectedRecord] = []
+                    for entry in entries {
+                        switch entry {
+                        case .rejected(let rejected):
+                            rejectedRecords.append(rejected)
+                            events.append(.recordRejected(source: name, issue: rejected.issue))
+                        case .record(let parsed):
+                            let origin = RecordOrigin(source: name, line: parsed.line)
+                            let result = try transaction.ingest(parsed.record, canonical: parsed.canonical, origin: origin, engine: engine)
+                            switch result.outcome {
+                            case .duplicate:
+                                batch.duplicates += 1
+                            case .conflict(let issue):
+                                rejectedRecords.append(RejectedRecord(issue: issue, text: parsed.text(in: bytes)))
+                                events.append(.recordRejected(source: name, issue: issue))
+                            case let .stored(alerts, late):
+                                batch.records += 1
+                                batch.alerts += alerts.count
+                                if late, case .session(let session) = parsed.record {
+                                    events.append(.lateRecord(
+                                        source: name, line: parsed.line, client: session.client, episode: session.episode,
+                                        session: session.session, highestSession: result.highestSession ?? session.session
+                                    ))
+                                }
+                            }
+                        }
+                    }
+                    batch.rejectedRecords += rejectedRecords.count
+                    outcomes.append((name, .ingested(rejectedRecords: rejectedRecords)))
+                }
+            }
+        }
+
+        let retention: ProcessedRetention = settings.spool.keepProcessedDays == 0 ? .delete : .keep
+        for (name, outcome) in outcomes {
+            _ = try files.place(name, outcome: outcome, retention: retention)
+            if case let .rejected(entry) = outcome {
+                batch.rejectedFiles += 1
+                events.append(.fileRejected(source: name, reason: entry.reason, message: entry.message))
+            } else {
+                batch.files += 1
+            }
+        }
+        try files.syncDirectories()
+        for event in events { _ = journal.send(event) }
+        counters.add(batch)
+        try deliverQueuedAlerts()
+    }
+
+    /// Writes every queued alert to the journal (or the stderr fallback) and marks it sent.
+    /// An alert that could be written nowhere stays queued for the next call.
+    public func deliverQueuedAlerts() throws {
+        while true {
+            let queued = try store.unsentAlerts(limit: 1000)
+            guard !queued.isEmpty else { return }
+            var sent: [Int64] = []
+            for (id, alert) in queued {
+                guard journal.send(alert).isDelivered else { break }
+                sent.append(id)
+            }
+            try store.markSent(sent)
+            counters.alertsDelivered += sent.count
+            if sent.count < queued.count { return }
+        }
+    }
+
+    /// `lapse` for every client whose window contains `today`, in one transaction.
+    public func checkLapse(today: CalendarDate) throws {
+        try store.write { transaction in
+            for name in try transaction.lapseCandidates(on: today) {
+                guard var client = try transaction.client(name) else { continue }
+                let alert = engine.checkLapse(client: &client, now: today)
+                try transaction.save(client, lapseWindow: client.latest?.lapseWindow(settings.lapse))
+                if let alert { _ = try transaction.enqueue([alert]) }
+            }
+        }
+        try deliverQueuedAlerts()
+    }
+}
+
+/// What the daemon has done since it started, for `STATUS=`.
+public struct IngestCounters: Hashable, Sendable {
+    public var files = 0
+    public var rejectedFiles = 0
+    public var records = 0
+    public var rejectedRecords = 0
+    public var duplicates = 0
+    public var alerts = 0
+    public var alertsDelivered = 0
+
+    public init() {}
+
+    mutating func add(_ other: IngestCounters) {
+        files += other.files
+        rejectedFiles += other.rejectedFiles
+        records += other.records
+        rejectedRecords += other.rejectedRecords
+        duplicates += other.duplicates
+        alerts += other.alerts
+        alertsDelivered += other.alertsDelivered
+    }
+
+    /// `STATUS=` text: `Watching '/var/spool/alliance-watch': 12 files, 340 records, 5 alerts, 1 rejected`.
+    public func status(spool: String) -> String {
+        "Watching '\(spool)': \(files) files, \(records) records, \(alerts) alerts, "
+            + "\(rejectedFiles) files and \(rejectedRecords) records rejected"
+    }
+}
