@@ -29,10 +29,42 @@ SECURITY_THRESHOLD ?= 10
 SUBST = sed -e 's|/usr/bin/alliance-watch|$(BINDIR)/alliance-watch|g' \
             -e 's|/usr/share/doc/alliance-watch|$(DOCDIR)|g'
 
-.PHONY: all build release install install-files install-bin install-units install-doc install-config \
+.PHONY: all deps run test test-unit bench bench-replay bench-daemon build release install install-files install-bin install-units install-doc install-config \
 	post-install uninstall check-units test-e2e
 
 all: build
+
+# --- Development: the two commands of the README ----------------------------------------
+
+# Installs the system packages the build and the tests need, when missing.
+deps:
+	scripts/install-deps.sh
+
+# The daemon in the foreground on ./var/spool and ./var/lib (Config/local.toml).
+run: deps
+	$(SWIFT) build --product alliance-watch
+	mkdir -p var/spool var/lib
+	.build/debug/alliance-watch run --config Config/local.toml
+
+# Everything: unit and integration tests (a private journald per test; root), the unit
+# checks, and the end-to-end test under systemd as PID 1 in a container (root).
+test: deps test-unit check-units test-e2e
+
+test-unit:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+# --- Benchmarks (release build; medians printed, not asserted) ----------------------------
+
+bench: bench-replay bench-daemon
+
+bench-replay:
+	$(SWIFT) build -c release --product alliance-watch
+	scripts/bench-replay.sh
+
+bench-daemon:
+	$(SWIFT) build -c release --product alliance-watch
+	scripts/bench-daemon.sh
 
 build:
 	$(SWIFT) build
