@@ -71,6 +71,7 @@ public enum Decimal4 {
     /// `x` rounded half away from zero to `decimals` places, as text: `format(6.83475, 2)` is `6.83`.
     public static func format(_ x: Double, decimals: Int) -> String {
         guard x.isFinite else { return x.description }
+        if let fast = fastFormat(x, decimals: decimals) { return fast }
         let (negative, digits, exponent) = shortestDigits(x)
         // Round the digit string at position exponent + decimals.
         let keep = exponent + decimals
@@ -98,6 +99,30 @@ public enum Decimal4 {
         if decimals > 0 { result += "." + fractionPart }
         let isZero = !text.contains { $0 != "0" }
         return (negative && !isZero ? "-" : "") + result
+    }
+}
+
+extension Decimal4 {
+    static let powersOfTen: [Double] = [1, 10, 100, 1_000, 10_000]
+
+    /// Integer arithmetic when the value is far from a rounding tie (the common case); nil
+    /// when the shortest decimal form must decide.
+    static func fastFormat(_ x: Double, decimals: Int) -> String? {
+        guard decimals >= 0, decimals < powersOfTen.count else { return nil }
+        let scale = powersOfTen[decimals]
+        let scaled = x.magnitude * scale
+        guard scaled < 1e12 else { return nil }
+        let fraction = scaled - scaled.rounded(.down)
+        guard (fraction - 0.5).magnitude > 1e-6 else { return nil }
+        let units = Int64(scaled.rounded(.toNearestOrAwayFromZero))
+        let divisor = Int64(scale)
+        var text = (x < 0 && units != 0) ? "-" : ""
+        text += String(units / divisor)
+        if decimals > 0 {
+            let fractionDigits = String(units % divisor)
+            text += "." + String(repeating: "0", count: decimals - fractionDigits.count) + fractionDigits
+        }
+        return text
     }
 }
 

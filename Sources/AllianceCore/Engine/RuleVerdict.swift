@@ -48,11 +48,28 @@ struct SeriesInput {
     var score: Double
     var bond: Double
     var agreement: Double
-    /// `relationship=9.1 goals=8.0 …` or `bond=3.75 task=2.50 goal=3.00`.
-    var items: String
+    /// The ratings behind the score, for `ALLIANCE_ITEMS` (formatted only when an alert fires).
+    var ratings: Ratings
     var rigidMarker: Bool
     var uninvolvedMarker: Bool
     var settings: InstrumentSettings
+
+    enum Ratings {
+        case srs(SRSRatings)
+        case waiSR(WAISRRatings)
+    }
+
+    /// `relationship=9.1 goals=8.0 approach=5.5 overall=7.0` or `bond=3.75 task=2.50 goal=3.00`.
+    var items: String {
+        switch ratings {
+        case .srs(let srs):
+            let one = { (value: Double) in Decimal4.format(value, decimals: 1) }
+            return "relationship=\(one(srs.relationship)) goals=\(one(srs.goals)) approach=\(one(srs.approach)) overall=\(one(srs.overall))"
+        case .waiSR(let wai):
+            let two = { (value: Double) in Decimal4.format(value, decimals: 2) }
+            return "bond=\(two(wai.bond)) task=\(two(wai.task)) goal=\(two(wai.goal))"
+        }
+    }
 
     func show(_ value: Double) -> String { Decimal4.format(value, decimals: instrument.decimals) }
     var shownScore: String { show(score) }

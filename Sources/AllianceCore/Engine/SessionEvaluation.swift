@@ -18,7 +18,9 @@ struct SessionEvaluation {
         _ record: SessionRecord, fingerprint: RecordFingerprint, origin: RecordOrigin,
         client: inout ClientState, clinician: inout ClinicianState?
     ) -> AllianceEngine.Outcome {
-        var episode = client.episodes[record.episode] ?? EpisodeState()
+        // Taken out of the dictionary while it changes, so that its arrays are not copied.
+        var episode = client.episodes.removeValue(forKey: record.episode) ?? EpisodeState()
+        defer { client.episodes[record.episode] = episode }
         let (found, index) = episode.index(of: record.session)
         if found {
             if episode.sessions[index].fingerprint == fingerprint { return .duplicate }
@@ -39,16 +41,16 @@ struct SessionEvaluation {
                 episodeEnd: record.episodeEnd, alertPriority: nil
             )
         }
-        if late {
-            client.episodes[record.episode] = episode
-            return .stored(alerts: [], late: true)
-        }
+        if late { return .stored(alerts: [], late: true) }
 
         let atRisk = client.profile.isAtRisk(settings.risk)
         if record.attendance == .attended {
             for instrument in Instrument.allCases {
                 guard let input = seriesInput(record, instrument) else { continue }
-                evaluateSeries(input, series: &episode[series: instrument], session: record.session, atRisk: atRisk)
+                switch instrument {
+                case .srs: evaluateSeries(input, series: &episode.srs, session: record.session, atRisk: atRisk)
+                case .waiSR: evaluateSeries(input, series: &episode.waiSR, session: record.session, atRisk: atRisk)
+                }
             }
             check(.clientTension, nil, ClientTensionRule.evaluate(record.psq, settings: settings))
             check(.outcomeDecline, nil, OutcomeDeclineRule.evaluate(record, episode: &episode, settings: settings))
@@ -69,7 +71,6 @@ struct SessionEvaluation {
 
         episode.sessions[index].alertPriority = sessionPriority
         if becomesLatest { client.latest?.alertPriority = sessionPriority }
-        client.episodes[record.episode] = episode
         return .stored(alerts: built.map(\.alert), late: false)
     }
 
@@ -101,18 +102,14 @@ struct SessionEvaluation {
         switch instrument {
         case .srs:
             guard let srs = record.srs else { return nil }
-            let one = { (value: Double) in Decimal4.format(value, decimals: 1) }
             return SeriesInput(
-                instrument: .srs, score: srs.total, bond: srs.bond, agreement: srs.agreement,
-                items: "relationship=\(one(srs.relationship)) goals=\(one(srs.goals)) approach=\(one(srs.approach)) overall=\(one(srs.overall))",
+                instrument: .srs, score: srs.total, bond: srs.bond, agreement: srs.agreement, ratings: .srs(srs),
                 rigidMarker: rigidMarker, uninvolvedMarker: uninvolvedMarker, settings: settings.srs
             )
         case .waiSR:
             guard let wai = record.waiSR else { return nil }
-            let two = { (value: Double) in Decimal4.format(value, decimals: 2) }
             return SeriesInput(
-                instrument: .waiSR, score: wai.score, bond: wai.bond, agreement: wai.agreement,
-                items: "bond=\(two(wai.bond)) task=\(two(wai.task)) goal=\(two(wai.goal))",
+                instrument: .waiSR, score: wai.score, bond: wai.bond, agreement: wai.agreement, ratings: .waiSR(wai),
                 rigidMarker: rigidMarker, uninvolvedMarker: uninvolvedMarker, settings: settings.waiSR
             )
         }

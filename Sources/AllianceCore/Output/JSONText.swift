@@ -2,6 +2,7 @@
 public enum JSONText {
     /// `value` as a JSON string literal, with quotes.
     public static func quote(_ value: String) -> String {
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + value + "\"" }
         var out = "\""
         out.reserveCapacity(value.utf8.count + 2)
         for scalar in value.unicodeScalars {

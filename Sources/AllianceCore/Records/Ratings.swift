@@ -26,18 +26,19 @@ public struct WAISRRatings: Hashable, Sendable, Codable {
 
     public init(items: [Int]) { self.items = items }
 
-    private func mean(_ numbers: [Int]) -> Double {
-        Double(numbers.map { items[$0 - 1] }.reduce(0, +)) / Double(numbers.count)
+    /// Mean of four items, by 1-based item number.
+    private func mean(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> Double {
+        Double(items[a - 1] + items[b - 1] + items[c - 1] + items[d - 1]) / 4
     }
 
     /// Mean of the 12 items, 1–5.
     public var score: Double { Double(items.reduce(0, +)) / Double(items.count) }
     /// Bond subscale: items 3, 5, 7, 9.
-    public var bond: Double { mean([3, 5, 7, 9]) }
+    public var bond: Double { mean(3, 5, 7, 9) }
     /// Task subscale: items 1, 2, 10, 12.
-    public var task: Double { mean([1, 2, 10, 12]) }
+    public var task: Double { mean(1, 2, 10, 12) }
     /// Goal subscale: items 4, 6, 8, 11.
-    public var goal: Double { mean([4, 6, 8, 11]) }
+    public var goal: Double { mean(4, 6, 8, 11) }
     /// Agreement component: the lower of Task and Goal.
     public var agreement: Double { min(task, goal) }
 }

@@ -24,16 +24,18 @@ public struct ReplayRun: Sendable {
 
     public mutating func ingest(_ record: Record, canonical: String, origin: RecordOrigin, explain: Bool = false) -> Step {
         let name = record.client
-        var client = clients[name] ?? ClientState(client: name)
-        var clinician: ClinicianState?
         var clinicianName: String?
+        var clinician: ClinicianState?
         if case .session(let session) = record, let id = session.clinician {
             clinicianName = id
-            clinician = clinicians[id] ?? ClinicianState(clinician: id)
+            clinician = clinicians.removeValue(forKey: id) ?? ClinicianState(clinician: id)
         }
+        // Mutated in place in the dictionary: a copy would copy the client's whole history.
         let (outcome, explanations) = engine.ingest(
-            record, canonical: canonical, origin: origin, client: &client, clinician: &clinician, explain: explain
+            record, canonical: canonical, origin: origin,
+            client: &clients[name, default: ClientState(client: name)], clinician: &clinician, explain: explain
         )
+        if let clinicianName, let clinician { clinicians[clinicianName] = clinician }
         var step = Step(explanations: explanations)
         switch outcome {
         case .duplicate:
@@ -54,29 +56,21 @@ public struct ReplayRun: Sendable {
             if let current = now { now = max(current, session.date) } else { now = session.date }
             if step.late { summary.lateRecords += 1 }
         }
-        if let clinicianName, let clinician { clinicians[clinicianName] = clinician }
-
         // Lapse: this client first, then every client whose window opened since the last check.
-        let previousNow = lastLapseCheck
         if let now {
-            if let alert = engine.checkLapse(client: &client, now: now) { step.alerts.append(alert) }
-            clients[name] = client
-            schedule(client)
-            if let previousNow, previousNow < now {
-                for day in (previousNow.dayNumber + 1)...now.dayNumber {
+            if let alert = engine.checkLapse(client: &clients[name, default: ClientState(client: name)], now: now) {
+                step.alerts.append(alert)
+            }
+            if let client = clients[name] { schedule(client) }
+            if let previous = lastLapseCheck, previous < now {
+                for day in (previous.dayNumber + 1)...now.dayNumber {
                     guard let due = lapseDue.removeValue(forKey: day) else { continue }
-                    for other in due where other != name {
-                        guard var state = clients[other] else { continue }
-                        if let alert = engine.checkLapse(client: &state, now: now) {
-                            step.alerts.append(alert)
-                            clients[other] = state
-                        }
+                    for other in due where other != name && clients[other] != nil {
+                        if let alert = engine.checkLapse(client: &clients[other]!, now: now) { step.alerts.append(alert) }
                     }
                 }
             }
             lastLapseCheck = now
-        } else {
-            clients[name] = client
         }
         for alert in step.alerts { summary.count(alert) }
         return step
