@@ -5,7 +5,7 @@ import ArgumentParser
 import Foundation
 
 /// `alliance-watch replay`: the rules over record files with a fresh in-memory history.
-struct ReplayCommand: ParsableCommand {
+struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Run the rules over record files and print the alerts they raise.",
@@ -32,83 +32,131 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "Record files (.json, .jsonl, .ndjson, .csv).")
     var files: [String]
 
-    func run() throws {
+    func run() async throws {
         let settings = try configOptions.loadSettings()
-        var replay = ReplayRun(settings: settings)
         let parser = RecordParser(settings: settings, today: LocalClock.today())
-        var output = StandardOutput()
+        var session = ReplaySession(settings: settings, json: json, explain: explain)
         var opened = 0
-        var rejectedFiles = 0
-        var rejectedRecords = 0
-        if !json { output.write(AlertTable.header) }
+        if !json { session.output.write(AlertTable.header) }
 
         for path in files {
             let name = URL(fileURLWithPath: path).lastPathComponent
-            let bytes: [UInt8]
-            switch ReplayFileReader.read(path: path) {
+            let reader: ReplayFileReader
+            switch ReplayFileReader.open(path: path) {
             case .failure(let issue):
-                if issue.reason == .unreadable {
-                    report(OperationalEvent.fileRejected(source: name, reason: .unreadable, message: issue.message))
-                } else {
-                    opened += 1
-                    rejectedFiles += 1
-                    report(OperationalEvent.fileRejected(source: name, reason: issue.reason, message: issue.message))
+                if issue.reason != .unreadable { opened += 1 }
+                session.reject(file: name, issue)
+                continue
+            case .success(let opening):
+                opened += 1
+                reader = opening
+            }
+            guard RecordFileFormat(fileName: name) == .jsonLines else {
+                switch reader.readAll() {
+                case .failure(let issue): session.reject(file: name, issue)
+                case .success(let bytes): session.ingest(parser.parseFile(name: name, bytes: bytes), bytes: bytes, file: name)
                 }
                 continue
-            case .success(let data):
-                opened += 1
-                bytes = data
             }
-            let parsed = parser.parseFile(name: name, bytes: bytes)
-            if let rejection = parsed.fileRejection {
-                rejectedFiles += 1
-                report(OperationalEvent.fileRejected(source: name, reason: rejection.reason, message: rejection.message))
-                continue
+            // JSON lines: parse the next piece while the rules run over this one.
+            func parse(_ chunk: ReplayFileReader.Chunk?) -> (ParsedFile, ReplayFileReader.Chunk)? {
+                guard let chunk else { return nil }
+                var parsed = parser.parse(chunk.bytes, as: .jsonLines)
+                parsed.shiftLines(by: chunk.firstLine - 1)
+                return (parsed, chunk)
             }
-            for entry in parsed.entries {
-                switch entry {
-                case .rejected(let rejected):
-                    rejectedRecords += 1
-                    report(OperationalEvent.recordRejected(source: name, issue: rejected.issue))
-                case .record(let parsedRecord):
-                    let origin = RecordOrigin(source: name, line: parsedRecord.line)
-                    let step = replay.ingest(parsedRecord.record, canonical: parsedRecord.canonical, origin: origin, explain: explain)
-                    if let conflict = step.conflict {
-                        rejectedRecords += 1
-                        report(OperationalEvent.recordRejected(source: name, issue: conflict))
-                    }
-                    if step.late, case .session(let session) = parsedRecord.record {
-                        let highest = replay.state(of: session.client)?.episodes[session.episode]?.highestSession ?? session.session
-                        report(OperationalEvent.lateRecord(
-                            source: name, line: parsedRecord.line, client: session.client,
-                            episode: session.episode, session: session.session, highestSession: highest
-                        ))
-                    }
-                    if explain { printExplanations(step.explanations, record: parsedRecord.record, into: &output) }
-                    for alert in step.alerts {
-                        output.write(json ? AlertTable.jsonLine(alert) : AlertTable.row(alert))
-                    }
+            var current: (ParsedFile, ReplayFileReader.Chunk)?
+            switch reader.nextChunk() {
+            case .failure(let issue): session.reject(file: name, issue)
+            case .success(let chunk): current = parse(chunk)
+            }
+            while let (parsed, chunk) = current {
+                let next = reader.nextChunk()
+                async let upcoming = { () -> Result<(ParsedFile, ReplayFileReader.Chunk)?, RecordIssue> in
+                    next.map { parse($0) }
+                }()
+                session.ingest(parsed, bytes: chunk.bytes, file: name)
+                switch await upcoming {
+                case .failure(let issue):
+                    session.reject(file: name, issue)
+                    current = nil
+                case .success(let parsed):
+                    current = parsed
                 }
             }
         }
-        output.flush()
-        let totals = replay.summary
+        session.output.flush()
+        let totals = session.replay.summary
         if summary {
             let text = SummaryReport.render(totals)
             (json ? FileHandle.standardError : FileHandle.standardOutput).write(Data(text.utf8))
         }
         let line = "replay: \(opened) of \(files.count) files read, \(totals.records) records stored, "
-            + "\(totals.alerts) alerts, \(rejectedFiles) files and \(rejectedRecords) records rejected, "
+            + "\(totals.alerts) alerts, \(session.rejectedFiles) files and \(session.rejectedRecords) records rejected, "
             + "\(totals.duplicates) duplicates skipped, \(totals.lateRecords) late records\n"
         FileHandle.standardError.write(Data(line.utf8))
         if opened == 0 { throw ExitCode(1) }
     }
+}
 
-    private func report(_ event: OperationalEvent) {
+/// The state of one `replay` run: the in-memory history, the output and the counts.
+struct ReplaySession {
+    var replay: ReplayRun
+    var output = StandardOutput()
+    let json: Bool
+    let explain: Bool
+    var rejectedFiles = 0
+    var rejectedRecords = 0
+
+    init(settings: Settings, json: Bool, explain: Bool) {
+        replay = ReplayRun(settings: settings)
+        self.json = json
+        self.explain = explain
+    }
+
+    mutating func reject(file name: String, _ issue: RecordIssue) {
+        if issue.reason != .unreadable { rejectedFiles += 1 }
+        report(OperationalEvent.fileRejected(source: name, reason: issue.reason, message: issue.message))
+    }
+
+    mutating func ingest(_ parsed: ParsedFile, bytes: [UInt8], file name: String) {
+        if let rejection = parsed.fileRejection {
+            reject(file: name, rejection)
+            return
+        }
+        for entry in parsed.entries {
+            switch entry {
+            case .rejected(let rejected):
+                rejectedRecords += 1
+                report(OperationalEvent.recordRejected(source: name, issue: rejected.issue))
+            case .record(let parsedRecord):
+                let origin = RecordOrigin(source: name, line: parsedRecord.line)
+                let step = replay.ingest(parsedRecord.record, canonical: parsedRecord.canonical, origin: origin, explain: explain)
+                if let conflict = step.conflict {
+                    rejectedRecords += 1
+                    report(OperationalEvent.recordRejected(source: name, issue: conflict))
+                }
+                if step.late, case .session(let session) = parsedRecord.record {
+                    let highest = replay.state(of: session.client)?.episodes[session.episode]?.highestSession ?? session.session
+                    report(OperationalEvent.lateRecord(
+                        source: name, line: parsedRecord.line, client: session.client,
+                        episode: session.episode, session: session.session, highestSession: highest
+                    ))
+                }
+                if explain { printExplanations(step.explanations, record: parsedRecord.record) }
+                for alert in step.alerts {
+                    output.write(json ? AlertTable.jsonLine(alert) : AlertTable.row(alert))
+                }
+            }
+        }
+    }
+
+    private mutating func report(_ event: OperationalEvent) {
+        output.flush()
         FileHandle.standardError.write(Data((event.fallbackLine + "\n").utf8))
     }
 
-    private func printExplanations(_ explanations: [AllianceEngine.Explanation], record: Record, into output: inout StandardOutput) {
+    private mutating func printExplanations(_ explanations: [AllianceEngine.Explanation], record: Record) {
         guard case .session(let session) = record else { return }
         for explanation in explanations {
             let instrument = explanation.instrument.map { " \($0)" } ?? ""
