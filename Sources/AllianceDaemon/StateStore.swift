@@ -80,7 +80,12 @@ public final class StateStore: Sendable {
     /// must not call this store's own methods (GRDB traps such re-entrant access): everything it
     /// needs is on the transaction.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
-        try database.write { db in try body(StoreTransaction(db)) }
+        try database.write { db in
+            let transaction = StoreTransaction(db)
+            let result = try body(transaction)
+            try transaction.writeSavedStates()
+            return result
+        }
     }
 
     /// The `PRAGMA synchronous` in force on the writer connection (0 OFF, 1 NORMAL, 2 FULL).
@@ -105,6 +110,8 @@ public final class StateStore: Sendable {
         configuration.label = "alliance-watch.state"
         // Readers are only `history` and the outbox query; the writer is the ingest loop.
         configuration.maximumReaderCount = 2
+        // Another process (`history`, an administrator's sqlite3) may briefly hold a lock.
+        configuration.busyMode = .timeout(5)
         return configuration
     }
 
