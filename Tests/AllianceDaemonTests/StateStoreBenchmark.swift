@@ -45,10 +45,21 @@ struct StateStoreBenchmark {
             var alerts = 0
             for (offset, record) in records.enumerated() {
                 let origin = RecordOrigin(source: "bench.jsonl", line: first + offset)
-                alerts += try transaction.ingest(.session(record), canonical: "\(record)", origin: origin, engine: engine).alertIDs.count
+                alerts += try transaction.ingest(.session(record), canonical: canonical(record), origin: origin, engine: engine).alertIDs.count
             }
             return alerts
         }
+    }
+
+    /// A stand-in for the parser's canonical JSON, of about its size (≈350 bytes).
+    static func canonical(_ record: SessionRecord) -> String {
+        let srs = record.srs.map { "{\"approach\":\($0.approach),\"goals\":\($0.goals),\"overall\":\($0.overall),\"relationship\":\($0.relationship)}" } ?? "null"
+        let wai = record.waiSR.map { "[" + $0.items.map(String.init).joined(separator: ",") + "]" } ?? "null"
+        return """
+            {"attendance":"\(record.attendance.rawValue)","client":"\(record.client)","clinician":"\(record.clinician ?? "")",\
+            "date":"\(record.dateText)","episode":"\(record.episode)","episode_end":false,"id":"\(record.id)","markers":[],\
+            "schema":1,"session":\(record.session),"srs":\(srs),"type":"session","wai_sr":\(wai)}
+            """
     }
 
     static func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -68,9 +79,11 @@ struct StateStoreBenchmark {
         return String(format: "%.1f MB", Double(bytes) / 1_000_000)
     }
 
-    /// Batches of 100 records for 100 different clients: load, engine, save, session insert,
-    /// alert enqueue in one transaction; then (like the daemon) read the outbox and mark it sent.
-    @Test func batchesOf100WithNormalAndFullSync() throws {
+    /// Transactions of 100 records: load, engine, save, session insert, alert enqueue; then (like
+    /// the daemon) read the outbox and mark it sent. Either 100 different clients per transaction
+    /// (a clinic's daily export) or 10 clients with 10 sessions each (files per client).
+    @Test(arguments: [100, 10])
+    func batchesOf100WithNormalAndFullSync(clientsPerTransaction: Int) throws {
         for durability in [StateStore.Durability.normal, .full, .normal, .full] {
             let path = Self.directory + "/alliance-bench-\(durability.rawValue)-\(UUID().uuidString).sqlite"
             defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
@@ -78,23 +91,49 @@ struct StateStoreBenchmark {
             var workload = Workload()
             let clients = 5_000
             let batches = 300
+            let sessionsPerClient = 100 / clientsPerTransaction
             var line = 0
             var alerts = 0
             var ingestTime = 0.0
             var outboxTime = 0.0
             for batch in 0..<batches {
-                let session = batch * 100 / clients + 1
-                let records = (0..<100).map { workload.record(client: (batch * 100 + $0) % clients, session: session) }
+                let first = batch * clientsPerTransaction
+                let round = first / clients
+                let records = (0..<clientsPerTransaction).flatMap { offset in
+                    (1...sessionsPerClient).map { index in
+                        workload.record(client: (first + offset) % clients, session: round * sessionsPerClient + index)
+                    }
+                }
                 ingestTime += try Self.seconds { alerts += try Self.ingest(records, into: store, engine: workload.engine, line: &line) }
                 outboxTime += try Self.seconds { try store.markSent(try store.unsentAlerts(limit: 1_000).map(\.id)) }
             }
             let records = Double(batches * 100)
             print("""
-                bench synchronous=\(durability.rawValue): \(batches) transactions of 100 records, \(alerts) alerts: \
+                bench synchronous=\(durability.rawValue), \(clientsPerTransaction) clients per transaction: \
+                \(batches) transactions of 100 records, \(alerts) alerts: \
                 ingest \(Int(records / ingestTime)) records/s (\(String(format: "%.2f", ingestTime * 1000 / Double(batches))) ms/transaction), \
                 with outbox read+markSent \(Int(records / (ingestTime + outboxTime))) records/s; \
                 file \(Self.fileSize(path)), \(Self.memory())
                 """)
+        }
+    }
+
+    /// The worst case for FULL: one record per transaction (a spool file of one record), so
+    /// every record pays a commit and its fsync.
+    @Test func oneRecordPerTransaction() throws {
+        for durability in [StateStore.Durability.normal, .full, .normal, .full] {
+            let path = Self.directory + "/alliance-bench-one-\(durability.rawValue)-\(UUID().uuidString).sqlite"
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            let store = try StateStore(path: path, durability: durability)
+            var workload = Workload()
+            var line = 0
+            let count = 2_000
+            let time = try Self.seconds {
+                for index in 0..<count {
+                    _ = try Self.ingest([workload.record(client: index % 500, session: index / 500 + 1)], into: store, engine: workload.engine, line: &line)
+                }
+            }
+            print("bench synchronous=\(durability.rawValue), one record per transaction: \(Int(Double(count) / time)) records/s (\(String(format: "%.3f", time * 1000 / Double(count))) ms/commit)")
         }
     }
 
