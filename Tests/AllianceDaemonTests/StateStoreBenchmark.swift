@@ -178,7 +178,7 @@ struct StateStoreBenchmark {
                         let records = (start..<start + 1_000).map { workload.record(client: $0, session: session) }
                         _ = try Self.ingest(records, into: store, engine: workload.engine, line: &line)
                     }
-                    try store.markSent(try store.unsentAlerts(limit: 1_000_000).map(\.id))
+                    while case let sent = try store.unsentAlerts(limit: 1_000).map(\.id), !sent.isEmpty { try store.markSent(sent) }
                 }
             }
             print("bench fill: \(clients * sessions) records in \(Int(fill)) s (\(Int(Double(clients * sessions) / fill)) records/s, batches of 1000, NORMAL); \(Self.memory())")
