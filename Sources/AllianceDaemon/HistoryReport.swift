@@ -31,9 +31,10 @@ public struct HistoryReport: Sendable {
         var lines: [String] = []
         let episodes = orderedEpisodes()
         let sessionCount = history.sessions.count
+        // A client is stored without sessions when only profile records came for it.
+        guard sessionCount > 0 else { return "Client \(history.client): no sessions stored\n" }
         lines.append("Client \(history.client): \(sessionCount) session\(sessionCount == 1 ? "" : "s")"
             + (episodes.count == 1 ? " in episode \(episodes[0])" : " in \(episodes.count) episodes"))
-        if sessionCount == 0 { return lines.joined(separator: "\n") + "\n" }
 
         for episode in episodes {
             let sessions = history.sessions.filter { $0.episode == episode }

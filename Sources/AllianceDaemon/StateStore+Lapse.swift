@@ -21,6 +21,7 @@ extension StoreTransaction {
     /// `StateStore.lapseCandidates(on:)` inside this transaction, for a lapse check that loads,
     /// checks and saves the candidates in the same transaction.
     public func lapseCandidates(on day: CalendarDate) throws -> [String] {
-        try StateStore.lapseCandidates(db, on: day)
+        try writeSavedStates()
+        return try StateStore.lapseCandidates(db, on: day)
     }
 }

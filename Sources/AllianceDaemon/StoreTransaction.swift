@@ -4,49 +4,94 @@ import GRDB
 
 /// The changes of one `StateStore.write` transaction: load and save engine state, store session
 /// records, queue alerts. Valid only inside the `write` body that received it.
+///
+/// Engine state is decoded at most once and encoded at most once per transaction: `client(_:)`
+/// and `clinician(_:)` keep what they load or are given, and `save` writes it when the body
+/// returns (a file of one client's twenty sessions costs one decode and one encode, not twenty).
+/// Nothing is kept after the transaction.
 public final class StoreTransaction {
     let db: Database
     private lazy var encoder = StoredJSON.makeEncoder()
     private lazy var decoder = StoredJSON.makeDecoder()
 
+    /// Client states loaded or saved in this transaction; `.some(nil)` records "not stored".
+    private var clients: [String: ClientState?] = [:]
+    private var savedClients: [String: ClosedRange<CalendarDate>?] = [:]
+    private var savedClientOrder: [String] = []
+    private var clinicians: [String: ClinicianState?] = [:]
+    private var savedClinicians: [String] = []
+    private var savedClinicianNames: Set<String> = []
+
     init(_ db: Database) { self.db = db }
 
     // MARK: Engine state
 
-    /// The stored state of `name`, or nil for a client never seen.
+    /// The state of `name` (as saved earlier in this transaction, or stored), or nil for a client
+    /// never seen.
     public func client(_ name: String) throws -> ClientState? {
+        if let known = clients[name] { return known }
         let statement = try db.cachedStatement(sql: "SELECT state FROM clients WHERE client = ?")
-        guard let text = try String.fetchOne(statement, arguments: [name]) else { return nil }
-        return try decode(ClientState.self, text, table: "clients", key: name)
+        let state = try String.fetchOne(statement, arguments: [name])
+            .map { try decode(ClientState.self, $0, table: "clients", key: name) }
+        clients[name] = .some(state)
+        return state
     }
 
     /// Stores `client`, with the days between which `lapse` may fire for it
-    /// (`client.latest?.lapseWindow(settings.lapse)`; nil when it cannot).
+    /// (`client.latest?.lapseWindow(settings.lapse)`; nil when it cannot). Written to the
+    /// database when the transaction's body returns.
     public func save(_ client: ClientState, lapseWindow: ClosedRange<CalendarDate>?) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO clients (client, state, lapse_opens, lapse_closes) VALUES (?, ?, ?, ?)
-            ON CONFLICT (client) DO UPDATE SET
-                state = excluded.state, lapse_opens = excluded.lapse_opens, lapse_closes = excluded.lapse_closes
-            """)
-        try statement.execute(arguments: [
-            client.client, try StoredJSON.text(client, encoder: encoder),
-            lapseWindow?.lowerBound.dayNumber, lapseWindow?.upperBound.dayNumber,
-        ])
+        clients[client.client] = .some(client)
+        if savedClients.updateValue(lapseWindow, forKey: client.client) == nil { savedClientOrder.append(client.client) }
     }
 
-    /// The stored state of clinician `name`, or nil.
+    /// The state of clinician `name` (as saved earlier in this transaction, or stored), or nil.
     public func clinician(_ name: String) throws -> ClinicianState? {
+        if let known = clinicians[name] { return known }
         let statement = try db.cachedStatement(sql: "SELECT state FROM clinicians WHERE clinician = ?")
-        guard let text = try String.fetchOne(statement, arguments: [name]) else { return nil }
-        return try decode(ClinicianState.self, text, table: "clinicians", key: name)
+        let state = try String.fetchOne(statement, arguments: [name])
+            .map { try decode(ClinicianState.self, $0, table: "clinicians", key: name) }
+        clinicians[name] = .some(state)
+        return state
     }
 
+    /// Stores `clinician` when the transaction's body returns.
     public func save(_ clinician: ClinicianState) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO clinicians (clinician, state) VALUES (?, ?)
-            ON CONFLICT (clinician) DO UPDATE SET state = excluded.state
-            """)
-        try statement.execute(arguments: [clinician.clinician, try StoredJSON.text(clinician, encoder: encoder)])
+        clinicians[clinician.clinician] = .some(clinician)
+        if savedClinicianNames.insert(clinician.clinician).inserted { savedClinicians.append(clinician.clinician) }
+    }
+
+    /// Writes the states saved so far. `StateStore.write` calls it after the body; queries that
+    /// read the clients table call it first.
+    func writeSavedStates() throws {
+        if !savedClientOrder.isEmpty {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO clients (client, state, lapse_opens, lapse_closes) VALUES (?, ?, ?, ?)
+                ON CONFLICT (client) DO UPDATE SET
+                    state = excluded.state, lapse_opens = excluded.lapse_opens, lapse_closes = excluded.lapse_closes
+                """)
+            for name in savedClientOrder {
+                guard let state = clients[name] ?? nil, let window = savedClients[name] else { continue }
+                try statement.execute(arguments: [
+                    name, try StoredJSON.text(state, encoder: encoder),
+                    window?.lowerBound.dayNumber, window?.upperBound.dayNumber,
+                ])
+            }
+            savedClients.removeAll()
+            savedClientOrder.removeAll()
+        }
+        if !savedClinicians.isEmpty {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO clinicians (clinician, state) VALUES (?, ?)
+                ON CONFLICT (clinician) DO UPDATE SET state = excluded.state
+                """)
+            for name in savedClinicians {
+                guard let state = clinicians[name] ?? nil else { continue }
+                try statement.execute(arguments: [name, try StoredJSON.text(state, encoder: encoder)])
+            }
+            savedClinicians.removeAll()
+            savedClinicianNames.removeAll()
+        }
     }
 
     // MARK: History of record

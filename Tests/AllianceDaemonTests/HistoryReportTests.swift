@@ -70,6 +70,17 @@ import Testing
         #expect(try store.history(client: "C-1", episode: "3").sessions.isEmpty)
     }
 
+    @Test func aClientWithOnlyAProfile() throws {
+        let store = try StateStore.inMemory()
+        let profile = ProfileRecord(client: "C-7", update: ProfileUpdate(substanceUse: true))
+        _ = try store.write { transaction in
+            try transaction.ingest(.profile(profile), canonical: "{}", origin: RecordOrigin(source: "p.json", line: 1), engine: AllianceEngine(settings: Settings()))
+        }
+        let history = try store.history(client: "C-7")
+        #expect(history.sessions.isEmpty)
+        #expect(HistoryReport(history: history, settings: Settings()).render() == "Client C-7: no sessions stored\n")
+    }
+
     @Test func chartAgainstTheCutoff() {
         let points = [38.0, 35.9, 36.0, 39.5].enumerated().map { HistoryChart.Point(session: $0.offset + 1, score: $0.element) }
         #expect(HistoryChart.srs(title: "SRS", points: points, cutoff: 36).render() == [

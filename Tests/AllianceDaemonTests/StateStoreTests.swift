@@ -88,6 +88,31 @@ import Testing
         #expect(try store.counts().sessions == 1)
     }
 
+    @Test func stateSavedInATransactionIsReadBackAndWrittenOnceAtTheEnd() throws {
+        let store = try StateStore.inMemory()
+        var feeder = StoreFeeder(store)
+        // One client's whole history in one transaction, as from a file of one client.
+        let alerts = try feeder.ingest([38, 38, 38, 28, 27].enumerated().map { index, total in
+            SessionRecord(client: "C-1", clinician: "T-1", session: index + 1, date: StoreFeeder.day(7 * index), srs: StoreFeeder.srs(total))
+        })
+        #expect(alerts[3].contains("rupture(warning)"))
+        #expect(try store.counts() == StoreCounts(sessions: 5, clients: 1, alerts: try store.countsByScanning().alerts, unsent: try store.countsByScanning().unsent))
+        let stored = try #require(try store.write { try $0.client("C-1") })
+        #expect(stored.episodes["1"]?.srs.entries.count == 5)
+
+        let candidates = try store.write { transaction -> [String] in
+            var state = try #require(try transaction.client("C-1"))
+            state.profile.substanceUse = true
+            try transaction.save(state, lapseWindow: StoreFeeder.day(1)...StoreFeeder.day(2))
+            #expect(try transaction.client("C-1") == state)
+            try transaction.save(ClientState(client: "C-2"), lapseWindow: nil)
+            return try transaction.lapseCandidates(on: StoreFeeder.day(1))
+        }
+        #expect(candidates == ["C-1"])
+        #expect(try store.write { try $0.client("C-1") }?.profile.substanceUse == true)
+        #expect(try store.counts().clients == 2)
+    }
+
     // MARK: Engine state
 
     @Test func aClientStateRoundTripsExactly() throws {
@@ -115,7 +140,7 @@ import Testing
             clinician = try #require(try store.write { try $0.clinician("T-1") })
             // Values JSON could lose: full 64-bit fingerprints, subnormal and awkward doubles, NaN.
             original.episodes["1"]!.sessions[0].fingerprint = RecordFingerprint(high: .max, low: 0x8000_0000_0000_0001)
-            original.episodes["1"]!.srs.cusum = Double.leastNonzeroMagnitude
+            original.episodes["1"]!.srs.cusum = .leastNonzeroMagnitude
             original.episodes["1"]!.srs.entries[0].score = 1.0 / 3.0
             original.episodes["1"]!.firstORS = -0.0
             clinician.rigid.alerts["C-9"] = [StoreFeeder.day(3)]
