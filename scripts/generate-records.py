@@ -18,7 +18,8 @@ rng = random.Random(int(sys.argv[4]) if len(sys.argv) > 4 else 7)
 sessions_per_client = max(1, records // clients)
 start = datetime.date(2025, 1, 6)
 kinds = [rng.random() for _ in range(clients)]
-levels = [rng.choice([36.0, 37.5, 38.5, 39.0, 39.5, 40.0]) for _ in range(clients)]
+# Most clients rate near the ceiling (Meier & Feeley 2022); a few hover around the cutoff.
+levels = [rng.choice([36.5, 38.0, 38.5, 39.0, 39.5, 39.5, 40.0, 40.0]) for _ in range(clients)]
 
 with open(out, "w") as f:
     written = 0
@@ -44,7 +45,7 @@ with open(out, "w") as f:
                 level -= 0.6 * week          # slow decline
             if 0.85 < kind <= 0.9 and week == 5:
                 level -= 8                   # rupture
-            total = max(0.0, min(40.0, level + rng.gauss(0, 0.8)))
+            total = max(0.0, min(40.0, level + rng.gauss(0, 0.4)))
             q = round(total / 4, 1)
             approach = q if rng.random() > 0.05 else round(max(0.0, q - 2.2), 1)
             rec["srs"] = {"relationship": q, "goals": q, "approach": approach, "overall": q}

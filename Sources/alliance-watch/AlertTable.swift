@@ -18,11 +18,6 @@ enum AlertTable {
         })
     }
 
-    /// One JSON object whose keys are the journal field names and whose values are strings.
-    static func jsonLine(_ alert: Alert) -> String {
-        JSONText.object(alert.journalFields.map { ($0.name, $0.value) }) + "\n"
-    }
-
     private static func line(_ values: [String]) -> String {
         var text = ""
         for (value, column) in zip(values, columns) {

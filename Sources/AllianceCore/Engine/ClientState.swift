@@ -48,7 +48,7 @@ public struct ClientProfile: Hashable, Sendable, Codable {
     }
 
     /// The risk profile of SPEC §5: substance use and low motivation.
-    public func isAtRisk(_ risk: Settings.Risk) -> Bool { isSubstanceUse(risk) && isLowMotivation(risk) }
+    public func isAtRisk(_ risk: Settings.Risk) -> Bool { isLowMotivation(risk) && isSubstanceUse(risk) }
 
     static func normalise(_ code: String) -> String {
         String(code.trimmingWhitespace().uppercased().filter { $0 != "." })

@@ -44,25 +44,32 @@ public struct SeriesState: Hashable, Sendable, Codable {
     /// Baseline μ₀ and σ₀ from the first `sessions` entries, once there are that many.
     func baseline(sessions: Int, sdFloor: Double) -> (mean: Double, sd: Double)? {
         guard entries.count >= sessions, sessions >= 1 else { return nil }
-        let first = entries.prefix(sessions).map(\.score)
-        let mean = first.reduce(0, +) / Double(first.count)
-        let sd = sessions == 1 ? sdFloor : max(Statistics.sampleSD(first, mean: mean), sdFloor)
-        return (mean, sd)
+        let stats = Statistics.of(entries[0..<sessions], where: { _ in true })
+        return (stats.mean, sessions == 1 ? sdFloor : max(stats.sd, sdFloor))
     }
 
-    /// The history window H: among the `window` entries before the new one, those that did not open a rupture.
-    func historyWindow(size: Int) -> [Double] {
-        entries.suffix(size).filter { !$0.openedRupture }.map(\.score)
+    /// The history window H: among the `window` entries before the new one, those that did
+    /// not open a rupture — their count, mean and sample SD.
+    func historyWindow(size: Int) -> (count: Int, mean: Double, sd: Double) {
+        Statistics.of(entries.suffix(size), where: { !$0.openedRupture })
     }
 }
 
 enum Statistics {
-    static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-
-    /// Sample SD (n − 1); 0 for fewer than two values.
-    static func sampleSD(_ values: [Double], mean: Double) -> Double {
-        guard values.count > 1 else { return 0 }
-        let sum = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        return (sum / Double(values.count - 1)).squareRoot()
+    /// Count, mean and sample SD (n − 1; 0 below two values) of the chosen entries' scores,
+    /// without building an array: this runs for every entry.
+    static func of(_ entries: ArraySlice<SeriesEntry>, where include: (SeriesEntry) -> Bool) -> (count: Int, mean: Double, sd: Double) {
+        var count = 0
+        var sum = 0.0
+        for entry in entries where include(entry) {
+            count += 1
+            sum += entry.score
+        }
+        guard count > 0 else { return (0, 0, 0) }
+        let mean = sum / Double(count)
+        guard count > 1 else { return (count, mean, 0) }
+        var squares = 0.0
+        for entry in entries where include(entry) { squares += (entry.score - mean) * (entry.score - mean) }
+        return (count, mean, (squares / Double(count - 1)).squareRoot())
     }
 }

@@ -21,6 +21,32 @@ public enum JSONText {
         return out + "\""
     }
 
+    /// Appends `{"NAME": "value", …}` and a line break for journal fields to `buffer`: the
+    /// `replay --json` line, without building intermediate strings.
+    public static func appendLine(_ fields: [JournalField], to buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "{"))
+        for (index, field) in fields.enumerated() {
+            if index > 0 { buffer.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
+            appendQuoted(field.name, to: &buffer)
+            buffer.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
+            appendQuoted(field.value, to: &buffer)
+        }
+        buffer.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
+    }
+
+    static func appendQuoted(_ value: String, to buffer: inout [UInt8]) {
+        var value = value
+        value.withUTF8 { bytes in
+            if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+                buffer.append(UInt8(ascii: "\""))
+                buffer.append(contentsOf: bytes)
+                buffer.append(UInt8(ascii: "\""))
+            } else {
+                buffer.append(contentsOf: quote(String(decoding: bytes, as: UTF8.self)).utf8)
+            }
+        }
+    }
+
     /// A JSON object of string values, keys in the given order: `{"A": "1", "B": "x"}`.
     public static func object(_ pairs: [(String, String)]) -> String {
         "{" + pairs.map { quote($0.0) + ": " + quote($0.1) }.joined(separator: ", ") + "}"

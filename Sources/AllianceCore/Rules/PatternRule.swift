@@ -20,7 +20,8 @@ enum PatternRule {
     /// `entries` already include the new entry.
     static func evaluate(_ kind: PatternKind, _ input: SeriesInput, entries: [SeriesEntry], armed: Bool, settings: Settings) -> (verdict: RuleVerdict, armed: Bool) {
         let recent = entries.suffix(settings.pattern.window)
-        let count = recent.filter { kind == .rigid ? $0.rigid : $0.uninvolved }.count
+        var count = 0
+        for entry in recent where kind == .rigid ? entry.rigid : entry.uninvolved { count += 1 }
         guard count >= settings.pattern.minSessions else {
             return (.quiet("the pattern is not present in enough recent entries"), true)
         }

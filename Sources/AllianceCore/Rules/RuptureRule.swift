@@ -15,12 +15,8 @@ enum RuptureRule {
         let rci = input.settings.rci
         let reliableDrop = previous.map { Double.atLeastAt4($0 - input.score, rci) } ?? false
 
-        var meanH = 0.0
-        var sdEffective = input.settings.sdFloor
-        if !history.isEmpty {
-            meanH = Statistics.mean(history)
-            sdEffective = max(Statistics.sampleSD(history, mean: meanH), input.settings.sdFloor)
-        }
+        let meanH = history.mean
+        let sdEffective = max(history.sd, input.settings.sdFloor)
         var z: Double?
         if history.count >= settings.baseline.minHistory {
             z = (input.score - meanH) / sdEffective
@@ -29,7 +25,7 @@ enum RuptureRule {
         guard reliableDrop || lowZ else {
             return (.quiet(previous == nil ? "first entry of the series" : "neither a reliable drop nor a low z"), nil)
         }
-        let reference = history.isEmpty ? (previous ?? input.score) : meanH
+        let reference = history.count == 0 ? (previous ?? input.score) : meanH
         let opening = OpenRupture(reference: reference, spread: sdEffective)
         let draft: AlertDraft
         if reliableDrop, let previous {
