@@ -1,9 +1,11 @@
 import AllianceCore
 
 /// Ingests spool files in batches (SPEC §2, §6.4): every record of a batch is stored and its
-/// alerts queued in ONE transaction; only after the commit are the files moved out of
-/// `incoming/` (a crash before that re-ingests them, and duplicate detection skips what was
-/// stored); then the queued alerts are written to the journal and marked sent.
+/// alerts queued in ONE transaction; after the commit the queued alerts are written to the
+/// journal and marked sent, and only then are the files moved out of `incoming/` (a crash
+/// before that re-ingests them: duplicate detection skips what was stored, and an alert key
+/// marked sent is not sent again). Alerts go out before the moves so that the latency from a
+/// file's arrival to its alert holds one fsync (the commit), not three.
 public final class SpoolIngestor {
     public let files: SpoolFiles
     public let store: StateStore
@@ -96,6 +98,7 @@ public final class SpoolIngestor {
             }
         }
 
+        try deliverQueuedAlerts()
         let retention: ProcessedRetention = settings.spool.keepProcessedDays == 0 ? .delete : .keep
         for (name, outcome) in outcomes {
             _ = try files.place(name, outcome: outcome, retention: retention)
@@ -109,7 +112,6 @@ public final class SpoolIngestor {
         try files.syncDirectories()
         for event in events { _ = journal.send(event) }
         counters.add(batch)
-        try deliverQueuedAlerts()
     }
 
     /// Writes every queued alert to the journal (or the stderr fallback) and marks it sent.

@@ -12,11 +12,11 @@ extension StateStore {
     /// `v1-initial`: clients, clinicians, the sessions of record, the alert outbox and counters.
     private static func createInitialSchema(_ db: Database) throws {
         try db.execute(sql: """
-            -- One row per client: the engine's ClientState as JSON, and the day numbers
+            -- One row per client: the engine's ClientState (ClientStateCodec), and the day numbers
             -- (days since 1970-01-01) between which lapse may fire for the client's latest record.
             CREATE TABLE clients (
                 client TEXT NOT NULL PRIMARY KEY,
-                state TEXT NOT NULL,
+                state BLOB NOT NULL,
                 lapse_opens INTEGER,
                 lapse_closes INTEGER
             ) STRICT;

@@ -31,8 +31,13 @@ public final class StoreTransaction {
     public func client(_ name: String) throws -> ClientState? {
         if let known = clients[name] { return known }
         let statement = try db.cachedStatement(sql: "SELECT state FROM clients WHERE client = ?")
-        let state = try String.fetchOne(statement, arguments: [name])
-            .map { try decode(ClientState.self, $0, table: "clients", key: name) }
+        let state = try Data.fetchOne(statement, arguments: [name]).map { data in
+            do {
+                return try ClientStateCodec.decode([UInt8](data))
+            } catch {
+                throw StateStoreError.corruptValue(table: "clients", key: name, reason: "\(error)")
+            }
+        }
         clients[name] = .some(state)
         return state
     }
@@ -73,7 +78,7 @@ public final class StoreTransaction {
             for name in savedClientOrder {
                 guard let state = clients[name] ?? nil, let window = savedClients[name] else { continue }
                 try statement.execute(arguments: [
-                    name, try StoredJSON.text(state, encoder: encoder),
+                    name, Data(ClientStateCodec.encode(state)),
                     window?.lowerBound.dayNumber, window?.upperBound.dayNumber,
                 ])
             }

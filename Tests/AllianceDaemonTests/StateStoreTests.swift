@@ -350,3 +350,33 @@ import Testing
         }
     }
 }
+
+@Suite struct ClientStateCodecTests {
+    @Test func aRichStateRoundTripsExactly() throws {
+        var state = ClientState(client: "C-1")
+        state.profile.apply(ProfileUpdate(substanceUse: false, diagnoses: ["F10.20", "ß"], motivation: Motivation(ruler: 3, urica: nil, level: .low)))
+        var episode = EpisodeState()
+        episode.sessions = [StoredSession(session: 1, fingerprint: RecordFingerprint(high: .max, low: 1), alertPriority: .warning),
+                            StoredSession(session: 7, fingerprint: RecordFingerprint(high: 0, low: 2))]
+        episode.srs.entries = [SeriesEntry(score: 1.0 / 3.0, openedRupture: true, rigid: false, uninvolved: true)]
+        episode.srs.cusum = .leastNonzeroMagnitude
+        episode.srs.rupture = OpenRupture(reference: 38.25, spread: 2.2, entriesSince: 2)
+        episode.waiSR.declineArmed = false
+        episode.firstORS = -0.0
+        episode.previousORSDeclined = true
+        state.episodes["1"] = episode
+        state.episodes["2"] = EpisodeState()
+        state.latest = LatestSession(date: CalendarDate(year: 2026, month: 2, day: 3)!, episode: "1", session: 7, clinician: nil,
+                                     recordID: "C-1/1/7", source: "a b.jsonl", episodeEnd: true, alertPriority: .err, lapseReported: true)
+        let bytes = ClientStateCodec.encode(state)
+        #expect(try ClientStateCodec.decode(bytes) == state)
+        #expect(bytes.count < 200)
+    }
+
+    @Test func aDamagedStateIsRefusedNotMisread() {
+        let bytes = ClientStateCodec.encode(ClientState(client: "C-1"))
+        #expect(throws: ClientStateCodec.CorruptState.self) { try ClientStateCodec.decode(Array(bytes.dropLast())) }
+        #expect(throws: ClientStateCodec.CorruptState.self) { try ClientStateCodec.decode([9] + bytes.dropFirst()) }
+        #expect(throws: ClientStateCodec.CorruptState.self) { try ClientStateCodec.decode(bytes + [0]) }
+    }
+}

@@ -122,6 +122,21 @@ public struct LatestSession: Hashable, Sendable, Codable {
     public var alertPriority: Priority?
     public var lapseReported = false
 
+    public init(
+        date: CalendarDate, episode: String, session: Int, clinician: String?, recordID: String,
+        source: String, episodeEnd: Bool, alertPriority: Priority?, lapseReported: Bool = false
+    ) {
+        self.date = date
+        self.episode = episode
+        self.session = session
+        self.clinician = clinician
+        self.recordID = recordID
+        self.source = source
+        self.episodeEnd = episodeEnd
+        self.alertPriority = alertPriority
+        self.lapseReported = lapseReported
+    }
+
     /// Whether `lapse` may still fire for this record, and from which day to which day.
     public func lapseWindow(_ settings: Settings.Lapse) -> ClosedRange<CalendarDate>? {
         guard !lapseReported, !episodeEnd, let alertPriority, alertPriority.isAtLeast(.warning),
