@@ -45,7 +45,7 @@ def record(client, session, total, day):
 def write_config(work):
     config = os.path.join(work, "bench.toml")
     with open(config, "w") as f:
-        f.write('[spool]\ndirectory = "%s/spool"\nkeep_processed_days = 0\n[state]\npath = "%s/lib/state.sqlite"\n' % (work, work))
+        f.write('[spool]\ndirectory = "%s/spool"\n[state]\npath = "%s/lib/state.sqlite"\n' % (work, work))
     return config
 
 
