@@ -101,6 +101,8 @@ daemon_check() {
 mkdir -p "$W/opt/gen"
 cp -r "$SCENARIOS" "$W/opt/scenarios"
 cp "$HERE/sandbox-probe.sh" "$W/opt/"
+# A valid configuration for `submit --config` while /etc holds a broken one (reload check).
+cp "$REPO/Config/alliance-watch.toml" "$W/opt/submit.toml"
 python3 "$HERE/gen_records.py" "$W/opt/gen" burst B- "$BURST" 10
 python3 "$HERE/gen_records.py" "$W/opt/gen" kill K- 2000 20
 python3 "$HERE/gen_records.py" "$W/opt/gen" reload-before R1- 1 1 38.0
@@ -311,8 +313,9 @@ run_daemon_checks() {
   C systemctl reload "$UNIT"
   failed_reload() { [ "$(count_of MESSAGE_ID=524b8d1523b844198fbac38c08d5b022)" -gt "$n0" ]; }
   if wait_until "$TIMEOUT" failed_reload; then
-    # submit reads the spool from the configuration, which is broken now
-    as_writer alliance-watch submit --spool $SPOOL /opt/e2e/gen/reload-bad-000.jsonl
+    # submit validates with the configuration and refuses a broken one (exit 1), so the
+    # writer names a valid file; its spool.directory is the default spool.
+    as_writer alliance-watch submit --config /opt/e2e/submit.toml /opt/e2e/gen/reload-bad-000.jsonl
     if [ "$(service MainPID)" = "$pid" ] && [ "$(service ActiveState)" = active ] && wait_until "$TIMEOUT" got_alert R3-00000; then
       pass "reload with a broken file: config-reload-failed entry, same PID, the cutoff 39 still applies"
     else
