@@ -413,6 +413,20 @@ run_daemon_checks() {
   else
     fail "systemctl stop: Result=$(service Result), $(service ActiveState), status $(service ExecMainStatus)"
   fi
+
+  # A spool removed while the service is stopped comes back at the next start with the
+  # owners and modes of tmpfiles.d: a folder the daemon made itself would be
+  # alliance-watch:alliance-watch 0700 (UMask=0077), closed to the writers.
+  C rm -rf $SPOOL
+  out=$(C systemctl start "$UNIT" 2>&1); rc=$?
+  got=$(C stat -c '%U %G %a %n' $SPOOL $SPOOL/tmp $SPOOL/incoming $SPOOL/processed $SPOOL/rejected /etc/alliance-watch 2>&1)
+  if [ "$rc" = 0 ] && [ "$got" = "$want" ]; then
+    pass "a start after the spool was removed recreates it with the tmpfiles.d owners and modes"
+  else
+    fail "a start after the spool was removed: rc $rc, owners and modes (want | got)"
+    echo "$out" | indent; diff <(echo "$want") <(echo "$got") | indent; J -u "$UNIT" -n 8 -o cat | indent
+  fi
+  C systemctl stop "$UNIT"
 }
 
 if daemon_check "daemon checks (start, scenarios, -x, reload, kill -9, watchdog, burst, submit)"; then
