@@ -35,7 +35,8 @@ public struct DaemonService: Service {
     }
 
     /// Files ingested per transaction: large enough to make a backlog fast, small enough that
-    /// the watchdog is fed and SIGTERM is honoured promptly.
+    /// SIGTERM is honoured promptly. The watchdog is fed from inside a batch as well
+    /// (`SpoolIngestor.progress`): its duration depends on the files' sizes, not their number.
     static let batchSize = 512
 
     public func run() async throws {
@@ -46,6 +47,10 @@ public struct DaemonService: Service {
         let store = try StateStore(path: settings.state.path)
         let watcher = try SpoolWatcher(directory: layout.incoming)
         let ingestor = SpoolIngestor(files: files, store: store, journal: journal, settings: settings)
+        if let interval = notifier.watchdogInterval {
+            let watchdog = WatchdogFeeder(notifier: notifier, every: interval / 4)
+            ingestor.progress = { watchdog.feedIfDue() }
+        }
         let control = DaemonControl()
 
         // After a crash: resend what was queued but not marked sent, then the backlog.
@@ -142,6 +147,31 @@ public struct DaemonService: Service {
     static func createParentFolder(of path: String) throws {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
         try SpoolFiles.createFolder(String(path[..<slash]), mode: 0o750, parents: true)
+    }
+}
+
+/// Sends `WATCHDOG=1` from inside a long batch, at most once per `every`: cheap enough to
+/// call for every record (one clock read).
+final class WatchdogFeeder: Sendable {
+    private let notifier: any ServiceNotifier
+    private let every: Duration
+    private let clock = ContinuousClock()
+    private let last: Mutex<ContinuousClock.Instant>
+
+    init(notifier: any ServiceNotifier, every: Duration) {
+        self.notifier = notifier
+        self.every = every
+        last = Mutex(clock.now)
+    }
+
+    func feedIfDue() {
+        let now = clock.now
+        let due = last.withLock { last in
+            guard now - last >= every else { return false }
+            last = now
+            return true
+        }
+        if due { notifier.notify(.watchdog) }
     }
 }
 

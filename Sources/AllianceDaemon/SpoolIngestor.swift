@@ -13,6 +13,12 @@ public final class SpoolIngestor {
     public private(set) var settings: Settings
     private var engine: AllianceEngine
     public private(set) var counters = IngestCounters()
+    /// Called often while a batch is read, ingested, placed and delivered: once per file read
+    /// and placed, per record in the transaction, per lapse candidate and per chunk of alerts
+    /// delivered. The daemon feeds the service manager's watchdog from it, because one batch
+    /// (up to 512 files of up to `spool.max_file_bytes` each) can take far longer than
+    /// `WatchdogSec=`.
+    public var progress: () -> Void = {}
 
     public init(files: SpoolFiles, store: StateStore, journal: any JournalSink, settings: Settings) {
         self.files = files
@@ -40,6 +46,7 @@ public final class SpoolIngestor {
         var seen = Set<String>()
         var prepared: [Prepared] = []
         for name in names where !name.hasPrefix(".") && seen.insert(name).inserted {
+            progress()
             switch files.read(name, maxBytes: settings.spool.maxFileBytes) {
             case .vanished:
                 continue
@@ -67,6 +74,7 @@ public final class SpoolIngestor {
                 case let .parsed(name, bytes, entries):
                     var rejectedRecords: [RejectedRecord] = []
                     for entry in entries {
+                        progress()
                         switch entry {
                         case .rejected(let rejected):
                             rejectedRecords.append(rejected)
@@ -101,6 +109,7 @@ public final class SpoolIngestor {
         try deliverQueuedAlerts()
         let retention: ProcessedRetention = settings.spool.keepProcessedDays == 0 ? .delete : .keep
         for (name, outcome) in outcomes {
+            progress()
             _ = try files.place(name, outcome: outcome, retention: retention)
             if case let .rejected(entry) = outcome {
                 batch.rejectedFiles += 1
@@ -127,6 +136,7 @@ public final class SpoolIngestor {
             }
             try store.markSent(sent)
             counters.alertsDelivered += sent.count
+            progress()
             if sent.count < queued.count { return }
         }
     }
@@ -135,6 +145,7 @@ public final class SpoolIngestor {
     public func checkLapse(today: CalendarDate) throws {
         try store.write { transaction in
             for name in try transaction.lapseCandidates(on: today) {
+                progress()
                 guard var client = try transaction.client(name) else { continue }
                 let alert = engine.checkLapse(client: &client, now: today)
                 try transaction.save(client, lapseWindow: client.latest?.lapseWindow(settings.lapse))

@@ -101,6 +101,8 @@ daemon_check() {
 mkdir -p "$W/opt/gen"
 cp -r "$SCENARIOS" "$W/opt/scenarios"
 cp "$HERE/sandbox-probe.sh" "$W/opt/"
+# A valid configuration for `submit --config` while /etc holds a broken one (reload check).
+cp "$REPO/Config/alliance-watch.toml" "$W/opt/submit.toml"
 python3 "$HERE/gen_records.py" "$W/opt/gen" burst B- "$BURST" 10
 python3 "$HERE/gen_records.py" "$W/opt/gen" kill K- 2000 20
 python3 "$HERE/gen_records.py" "$W/opt/gen" reload-before R1- 1 1 38.0
@@ -139,6 +141,10 @@ as() { local u=$1; shift; C setpriv --reuid="$(C id -u "$u")" --regid="$(C id -g
 as_writer()   { as e2e-writer "$@"; }
 as_writer2()  { as e2e-writer2 "$@"; }
 as_outsider() { as e2e-outsider "$@"; }
+# submit ARGS...: `alliance-watch submit ARGS` as e2e-writer (ARGS may hold globs); quiet
+# when it works, a failed check with its last words when it does not.
+submit() { local out
+  out=$(as_writer sh -c "alliance-watch submit $*" 2>&1) || { fail "alliance-watch submit $*: $(tail -1 <<<"$out")"; return 1; }; }
 
 # ---------------------------------------------------------------------------------------------
 # Packaging, without the daemon running
@@ -288,7 +294,7 @@ run_daemon_checks() {
   local cfg=$W/root/etc/alliance-watch/alliance-watch.toml
   cp "$cfg" "$W/config.orig"
   count_of() { journal_json "$W/j.json" "$@"; wc -l <"$W/j.json"; }
-  as_writer alliance-watch submit /opt/e2e/gen/reload-before-000.jsonl
+  submit /opt/e2e/gen/reload-before-000.jsonl
   wait_until "$TIMEOUT" spool_idle
   pid=$(service MainPID)
   printf '[instruments.srs]\ncutoff = 39\n' >"$cfg"
@@ -296,7 +302,7 @@ run_daemon_checks() {
   C systemctl reload "$UNIT"; rc=$?
   reloaded() { [ "$(count_of MESSAGE_ID=aa23ef707b8a47588b511672276b9bba)" -gt "$n0" ]; }
   if [ "$rc" = 0 ] && wait_until "$TIMEOUT" reloaded; then
-    as_writer alliance-watch submit /opt/e2e/gen/reload-good-000.jsonl
+    submit /opt/e2e/gen/reload-good-000.jsonl
     got_alert() { [ "$(count_of ALLIANCE_RULE=below-cutoff ALLIANCE_CLIENT="$1")" -ge 1 ]; }
     if wait_until "$TIMEOUT" got_alert R2-00000 && ! got_alert R1-00000; then
       pass "reload with instruments.srs.cutoff = 39: SRS 38.0 alerts after it, not before (config-reloaded entry)"
@@ -311,8 +317,9 @@ run_daemon_checks() {
   C systemctl reload "$UNIT"
   failed_reload() { [ "$(count_of MESSAGE_ID=524b8d1523b844198fbac38c08d5b022)" -gt "$n0" ]; }
   if wait_until "$TIMEOUT" failed_reload; then
-    # submit reads the spool from the configuration, which is broken now
-    as_writer alliance-watch submit --spool $SPOOL /opt/e2e/gen/reload-bad-000.jsonl
+    # submit validates with the configuration and refuses a broken one (exit 1), so the
+    # writer names a valid file; its spool.directory is the default spool.
+    submit --config /opt/e2e/submit.toml /opt/e2e/gen/reload-bad-000.jsonl
     if [ "$(service MainPID)" = "$pid" ] && [ "$(service ActiveState)" = active ] && wait_until "$TIMEOUT" got_alert R3-00000; then
       pass "reload with a broken file: config-reload-failed entry, same PID, the cutoff 39 still applies"
     else
@@ -326,7 +333,7 @@ run_daemon_checks() {
 
   # kill -9 while a batch of 2000 records is being ingested: restart, nothing lost.
   pid=$(service MainPID); n0=$(service NRestarts)
-  as_writer sh -c 'alliance-watch submit /opt/e2e/gen/kill-*.jsonl'
+  submit '/opt/e2e/gen/kill-*.jsonl'
   local waiting; waiting=$(C find $SPOOL/incoming -maxdepth 1 -type f ! -name '.*' | wc -l)
   C kill -9 "$pid"; t=$(now)
   restarted() { [ "$(service NRestarts)" -gt "$n0" ] && [ "$(service SubState)" = running ] && [ "$(service MainPID)" != "$pid" ]; }
@@ -372,7 +379,7 @@ run_daemon_checks() {
   local burst_limit; burst_limit=$(service LogRateLimitBurst)
   n0=$(service NRestarts)
   t=$(now)
-  as_writer sh -c 'alliance-watch submit /opt/e2e/gen/burst-*.jsonl'
+  submit '/opt/e2e/gen/burst-*.jsonl'
   burst_complete() { journal_json "$W/j.json" ALLIANCE_RULE=below-cutoff --output-fields=ALLIANCE_RULE,ALLIANCE_CLIENT &&
                      python3 "$HERE/journal.py" alerts "$W/j.json" B- "$BURST" >"$W/burst.out" && [ "$(cut -d' ' -f2 "$W/burst.out")" = 0 ]; }
   # Done when all arrived, or when the spool is idle and the count has not moved for 30 s.
@@ -406,6 +413,20 @@ run_daemon_checks() {
   else
     fail "systemctl stop: Result=$(service Result), $(service ActiveState), status $(service ExecMainStatus)"
   fi
+
+  # A spool removed while the service is stopped comes back at the next start with the
+  # owners and modes of tmpfiles.d: a folder the daemon made itself would be
+  # alliance-watch:alliance-watch 0700 (UMask=0077), closed to the writers.
+  C rm -rf $SPOOL
+  out=$(C systemctl start "$UNIT" 2>&1); rc=$?
+  got=$(C stat -c '%U %G %a %n' $SPOOL $SPOOL/tmp $SPOOL/incoming $SPOOL/processed $SPOOL/rejected /etc/alliance-watch 2>&1)
+  if [ "$rc" = 0 ] && [ "$got" = "$want" ]; then
+    pass "a start after the spool was removed recreates it with the tmpfiles.d owners and modes"
+  else
+    fail "a start after the spool was removed: rc $rc, owners and modes (want | got)"
+    echo "$out" | indent; diff <(echo "$want") <(echo "$got") | indent; J -u "$UNIT" -n 8 -o cat | indent
+  fi
+  C systemctl stop "$UNIT"
 }
 
 if daemon_check "daemon checks (start, scenarios, -x, reload, kill -9, watchdog, burst, submit)"; then
