@@ -89,7 +89,8 @@ private struct WatchedSpool {
     let start = clock.now
     #expect(spool.watcher.waitForEvents(timeout: .milliseconds(80)) == [])
     let waited = clock.now - start
-    #expect(waited >= .milliseconds(80) && waited < .seconds(2))
+    // Only the lower bound is exact; the upper one just catches a wait that never ends.
+    #expect(waited >= .milliseconds(80) && waited < .seconds(30))
 }
 
 @Test func cancellingTheWaitingTaskWakesIt() async throws {
@@ -98,11 +99,12 @@ private struct WatchedSpool {
     let clock = ContinuousClock()
     let start = clock.now
     // The timeout only bounds the test if the wake-up is broken; the cancel must end it long before.
-    let waiting = Task { await watcher.nextEvents(timeout: .seconds(10)) }
+    // A loaded CI machine may take seconds to schedule the cancel; 120 s means it never came.
+    let waiting = Task { await watcher.nextEvents(timeout: .seconds(120)) }
     try await Task.sleep(for: .milliseconds(100))
     waiting.cancel()
     #expect(await waiting.value == [])
-    #expect(clock.now - start < .seconds(5))
+    #expect(clock.now - start < .seconds(60))
 }
 
 @Test func wakeBeforeTheWaitMakesItReturnAtOnce() throws {
