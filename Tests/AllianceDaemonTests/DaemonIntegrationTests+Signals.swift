@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+// SPEC §7 and §8: SIGHUP reloads the configuration (an invalid file keeps the running one),
+// SIGTERM stops the daemon with exit 0.
+
+extension DaemonIntegrationTests {
+    /// cutoff 36 (default): an SRS of 38.5 raises nothing. SIGHUP with cutoff 39: a
+    /// config-reloaded entry, RELOADING=1 then READY=1, and 38.5 is now below the cutoff.
+    /// SIGHUP with an out-of-range cutoff: config-reload-failed naming the key, and cutoff 39
+    /// still applies. SIGTERM: STOPPING=1 and exit 0.
+    @Test(.timeLimit(.minutes(2)))
+    func reloadAppliesAValidFileAndKeepsTheRunningConfigurationOtherwise() async throws {
+        let fixture = try DaemonFixture("reload")
+        defer { fixture.tearDown() }
+        let journal = fixture.journal("journal")
+        let (daemon, notify) = try await fixture.startReadyDaemon("run", journal: journal)
+        let scratch = fixture.scratch.path
+
+        func ingest(_ client: String) async throws {
+            let path = fixture.scratch.file("\(client).jsonl")
+            try writeFile(path, Self.session(client, 1, srs: 38.5) + "\n")
+            // Not submit: it reads the configuration, which is invalid for a while.
+            try fixture.copyThenRename(path)
+            try await eventually("'\(client).jsonl' processed") { fixture.names(in: fixture.processed).contains("\(client).jsonl") }
+        }
+
+        try await ingest("C-901")
+        #expect(try journal.alerts(scratch: scratch).isEmpty)
+
+        try fixture.writeConfig(tables: "[instruments.srs]\ncutoff = 39")
+        try daemon.send(SIGHUP)
+        try await eventually("config-reloaded") { try !journal.events("config-reloaded", scratch: scratch).isEmpty }
+        let reloaded = try journal.events("config-reloaded", scratch: scratch)
+        #expect(reloaded.count == 1)
+        #expect(reloaded.first?["ALLIANCE_CONFIG"] == fixture.configPath)
+        #expect(reloaded.first?["PRIORITY"] == "5" && reloaded.first?["MESSAGE_ID"] == AlertEntryRules.eventMessageIDs["config-reloaded"])
+        try await eventually("READY=1 after RELOADING=1") {
+            guard let reloading = notify.firstIndex(of: "RELOADING=1") else { return false }
+            return notify.messages[(reloading + 1)...].contains { NotifySocket.assignments($0).contains("READY=1") }
+        }
+
+        try await ingest("C-902")
+        try? await eventually("C-902's alert", timeout: .seconds(20)) { try !journal.alerts(scratch: scratch).isEmpty }
+        let afterReload = try journal.alerts(scratch: scratch)
+        #expect(afterReload.map { $0["ALLIANCE_ALERT"] } == ["below-cutoff/C-902/1/srs/1"])
+        #expect(afterReload.first?["ALLIANCE_THRESHOLD"] == "39.0" && afterReload.first?["ALLIANCE_SCORE"] == "38.5")
+
+        try fixture.writeConfig(tables: "[instruments.srs]\ncutoff = 45")
+        try daemon.send(SIGHUP)
+        try await eventually("config-reload-failed") { try !journal.events("config-reload-failed", scratch: scratch).isEmpty }
+        let failed = try #require(try journal.events("config-reload-failed", scratch: scratch).first)
+        #expect(failed["ALLIANCE_REASON"]?.contains("instruments.srs.cutoff") == true, "\(failed["ALLIANCE_REASON"] ?? "no reason")")
+        #expect(failed["ALLIANCE_CONFIG"] == fixture.configPath)
+        #expect(failed["PRIORITY"] == "3" && failed["MESSAGE_ID"] == AlertEntryRules.eventMessageIDs["config-reload-failed"])
+        #expect(daemon.isRunning)
+
+        try await ingest("C-903")
+        try? await eventually("C-903's alert", timeout: .seconds(20)) { try journal.alerts(scratch: scratch).count >= 2 }
+        let stillInForce = try journal.alerts(scratch: scratch).filter { $0["ALLIANCE_CLIENT"] == "C-903" }
+        #expect(stillInForce.map { $0["ALLIANCE_ALERT"] } == ["below-cutoff/C-903/1/srs/1"])
+        #expect(stillInForce.first?["ALLIANCE_THRESHOLD"] == "39.0")
+
+        #expect(try await daemon.stop() == 0)
+        #expect(notify.firstIndex(of: "STOPPING=1") != nil)
+        #expect(try journal.events("config-reloaded", scratch: scratch).count == 1)
+    }
+}
