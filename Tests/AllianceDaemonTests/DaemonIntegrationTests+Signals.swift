@@ -66,3 +66,37 @@ extension DaemonIntegrationTests {
         #expect(try journal.events("config-reloaded", scratch: scratch).count == 1)
     }
 }
+
+extension DaemonIntegrationTests {
+    /// SIGTERM while the start-up backlog is being ingested: the daemon finishes the batch in
+    /// hand and exits 0 without ingesting the rest and without READY=1; the rest waits in
+    /// incoming/ for the next start, which ingests it.
+    @Test(.timeLimit(.minutes(4)))
+    func sigtermDuringTheBacklogStopsAfterTheBatchInHand() async throws {
+        let fixture = try DaemonFixture("stop-backlog")
+        defer { fixture.tearDown() }
+        let records = SessionLoad(clients: 150, sessionsPerClient: 20).records()
+        let names = records.indices.map { "s-" + SessionLoad.padded($0, 5) + ".jsonl" }
+        try fixture.createSpoolFolders()
+        try SessionLoad.writeFiles(records, names: names, into: fixture.incoming)
+
+        let first = fixture.journal("journal-1")
+        let notify = try NotifySocket(path: fixture.scratch.file("notify"))
+        let daemon = try await fixture.startDaemon("run-1", wrapper: first.wrapper, notify: notify)
+        try await eventually("the first batch processed", timeout: .seconds(120)) {
+            !fixture.names(in: fixture.processed).isEmpty || !daemon.isRunning
+        }
+        try daemon.send(SIGTERM)
+        #expect(try await daemon.exitStatus(within: .seconds(30)) == 0)
+        let processed = fixture.names(in: fixture.processed).count
+        #expect(fixture.pendingNames.count > 0, "SIGTERM waited for the whole backlog of \(records.count) files")
+        #expect(try fixture.count("SELECT COUNT(*) FROM sessions") == processed)
+        #expect(notify.firstIndex(of: "READY=1") == nil)
+        #expect(notify.firstIndex(of: "STOPPING=1") != nil)
+
+        let (restarted, _) = try await fixture.startReadyDaemon("run-2", journal: fixture.journal("journal-2"), timeout: .seconds(120))
+        #expect(fixture.pendingNames.isEmpty)
+        #expect(try await restarted.stop() == 0)
+        #expect(try fixture.count("SELECT COUNT(*) FROM sessions") == records.count)
+    }
+}
