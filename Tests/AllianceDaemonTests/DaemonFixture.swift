@@ -67,11 +67,12 @@ final class DaemonFixture {
     func journal(_ name: String) -> PrivateJournal { PrivateJournal(directory: scratch.file(name)) }
 
     /// Starts `alliance-watch run --config …` inside `wrapper`, with `NOTIFY_SOCKET` pointing
-    /// at `notify` when given.
+    /// at `notify` when given, and `daemonEnvironment` for the daemon alone.
     func startDaemon(
-        _ label: String, wrapper: [String], wrapperEnvironment: [String: String] = [:], notify: NotifySocket? = nil
+        _ label: String, wrapper: [String], wrapperEnvironment: [String: String] = [:], notify: NotifySocket? = nil,
+        daemonEnvironment: [String: String] = [:]
     ) async throws -> DaemonProcess {
-        var environment: [String: String] = [:]
+        var environment = daemonEnvironment
         if let notify { environment["NOTIFY_SOCKET"] = notify.path }
         let daemon = try await DaemonProcess.start(
             ["run", "--config", configPath], wrapper: wrapper, wrapperEnvironment: wrapperEnvironment,

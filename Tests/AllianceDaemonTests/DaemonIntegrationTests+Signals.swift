@@ -64,6 +64,25 @@ extension DaemonIntegrationTests {
         #expect(try await daemon.stop() == 0)
         #expect(notify.firstIndex(of: "STOPPING=1") != nil)
         #expect(try journal.events("config-reloaded", scratch: scratch).count == 1)
+        #expect(notify.firstIndex(of: "WATCHDOG=1") == nil, "WATCHDOG=1 without WATCHDOG_USEC")
+    }
+
+    /// With `WATCHDOG_USEC` set (WatchdogSec=), the idle daemon keeps sending WATCHDOG=1 at
+    /// about half the interval: several arrive while nothing else happens.
+    @Test(.timeLimit(.minutes(1)))
+    func idleDaemonFeedsTheWatchdog() async throws {
+        let fixture = try DaemonFixture("watchdog")
+        defer { fixture.tearDown() }
+        let notify = try NotifySocket(path: fixture.scratch.file("notify"))
+        let daemon = try await fixture.startDaemon(
+            "run", wrapper: fixture.journal("journal").wrapper, notify: notify, daemonEnvironment: ["WATCHDOG_USEC": "400000"])
+        try await fixture.waitForReady(daemon, notify: notify)
+        let ready = try #require(notify.firstIndex(of: "READY=1"))
+        try await eventually("four WATCHDOG=1 after READY=1", timeout: .seconds(20)) {
+            notify.receive()
+            return notify.messages[(ready + 1)...].filter { $0 == "WATCHDOG=1" }.count >= 4
+        }
+        #expect(try await daemon.stop() == 0)
     }
 }
 
