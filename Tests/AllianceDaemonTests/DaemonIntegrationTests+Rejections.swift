@@ -90,9 +90,10 @@ extension DaemonIntegrationTests {
         #expect(Set(alerts.compactMap { $0["ALLIANCE_ALERT"] }) == ["below-cutoff/C-301/1/srs/2", "dip/C-301/1/srs/2"])
     }
 
-    /// A symbolic link, a FIFO, an unsupported extension and a file over `spool.max_file_bytes`
-    /// are rejected whole (the link and the FIFO moved as themselves, never followed or opened),
-    /// both in the backlog and while watching, and the daemon goes on to ingest the next file.
+    /// A symbolic link, a FIFO, a folder, an unsupported extension and a file over
+    /// `spool.max_file_bytes` are rejected whole (the link and the FIFO moved as themselves,
+    /// never followed or opened), both in the backlog and while watching, and the daemon goes
+    /// on to ingest the next file.
     @Test(.timeLimit(.minutes(2)))
     func entriesThatAreNotRecordFiles() async throws {
         let fixture = try DaemonFixture("special")
@@ -113,6 +114,7 @@ extension DaemonIntegrationTests {
         // While watching: the same kinds, created in incoming/ directly.
         #expect(symlink(target, fixture.incoming + "/link.jsonl") == 0)
         #expect(mkfifo(fixture.incoming + "/pipe.jsonl", 0o600) == 0)
+        #expect(mkdir(fixture.incoming + "/folder.jsonl", 0o700) == 0)
         let notes = fixture.scratch.file("notes.txt")
         try writeFile(notes, targetText)
         try fixture.copyThenRename(notes)
@@ -123,7 +125,7 @@ extension DaemonIntegrationTests {
         try writeFile(small, Self.session("C-402", 1, srs: 30) + "\n")
         #expect(try fixture.submit([small]).status == 0)
 
-        let special = ["early-pipe.jsonl", "early-link.jsonl", "link.jsonl", "pipe.jsonl", "notes.txt", "big.jsonl"]
+        let special = ["early-pipe.jsonl", "early-link.jsonl", "link.jsonl", "pipe.jsonl", "folder.jsonl", "notes.txt", "big.jsonl"]
         try await eventually("every entry handled") {
             fixture.pendingNames.isEmpty && fixture.names(in: fixture.processed) == ["small.jsonl"]
                 && fixture.names(in: fixture.rejected).count == 2 * special.count
@@ -132,7 +134,7 @@ extension DaemonIntegrationTests {
 
         let reasons = [
             "early-pipe.jsonl": "not-a-regular-file", "early-link.jsonl": "not-a-regular-file",
-            "link.jsonl": "not-a-regular-file", "pipe.jsonl": "not-a-regular-file",
+            "link.jsonl": "not-a-regular-file", "pipe.jsonl": "not-a-regular-file", "folder.jsonl": "not-a-regular-file",
             "notes.txt": "unsupported-extension", "big.jsonl": "too-large",
         ]
         #expect(fixture.names(in: fixture.rejected) == special.flatMap { [$0, $0 + ".error.json"] }.sorted())
