@@ -119,10 +119,14 @@ import Testing
         name.hasPrefix("ALLIANCE_") || ["MESSAGE", "MESSAGE_ID", "PRIORITY", "SYSLOG_IDENTIFIER"].contains(name)
     }
 
-    /// Session records replay stored (its summary counts profile records too, which have no
-    /// row in `sessions`).
+    /// Session records replay stored: its summary counts profile records too, which have no
+    /// row in `sessions` (they are only in JSONL scenarios, one object per line).
     static func storedSessions(in path: String, replayStored: Int?) throws -> Int {
-        let profiles = try readFile(path).split(separator: "\n").filter { $0.contains(#""type": "profile""#) || $0.contains(#""type":"profile""#) }.count
+        guard path.hasSuffix(".jsonl") else { return replayStored ?? -1 }
+        let profiles = try readFile(path).split(separator: "\n").filter { line in
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return object?["type"] as? String == "profile"
+        }.count
         return (replayStored ?? -1) - profiles
     }
 }
