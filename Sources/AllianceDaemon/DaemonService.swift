@@ -47,6 +47,9 @@ public struct DaemonService: Service {
         let watcher = try SpoolWatcher(directory: layout.incoming)
         let ingestor = SpoolIngestor(files: files, store: store, journal: journal, settings: settings)
         let control = DaemonControl()
+        // Trapped from here on: SIGHUP's default action would end the daemon during the backlog.
+        // One that arrives before the watch loop waits in the sequence and reloads after READY=1.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
 
         // The handler covers the backlog too: SIGTERM there ends the ingestion after the batch
         // in hand, and the rest waits in incoming/ for the next start.
@@ -62,7 +65,7 @@ public struct DaemonService: Service {
 
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                    for await _ in hangups {
                         control.requestReload()
                         watcher.wake()
                     }

@@ -119,3 +119,32 @@ extension DaemonIntegrationTests {
         #expect(try fixture.count("SELECT COUNT(*) FROM sessions") == records.count)
     }
 }
+
+extension DaemonIntegrationTests {
+    /// SIGHUP while the start-up backlog is being ingested (`systemctl reload` or a log
+    /// rotation script at the wrong moment) must not kill the daemon: the reload happens once
+    /// the backlog is in.
+    @Test(.timeLimit(.minutes(4)))
+    func sighupDuringTheBacklogReloadsAfterIt() async throws {
+        let fixture = try DaemonFixture("hup-backlog")
+        defer { fixture.tearDown() }
+        let records = SessionLoad(clients: 150, sessionsPerClient: 20).records()
+        let names = records.indices.map { "h-" + SessionLoad.padded($0, 5) + ".jsonl" }
+        try fixture.createSpoolFolders()
+        try SessionLoad.writeFiles(records, names: names, into: fixture.incoming)
+
+        let journal = fixture.journal("journal")
+        let notify = try NotifySocket(path: fixture.scratch.file("notify"))
+        let daemon = try await fixture.startDaemon("run", wrapper: journal.wrapper, notify: notify)
+        try await eventually("the first batch processed", timeout: .seconds(120)) {
+            !fixture.names(in: fixture.processed).isEmpty || !daemon.isRunning
+        }
+        try daemon.send(SIGHUP)
+        #expect(fixture.pendingNames.count > 0, "the backlog was finished before SIGHUP; nothing was tested")
+        try await fixture.waitForReady(daemon, notify: notify, timeout: .seconds(120))
+        try await eventually("config-reloaded") { try !journal.events("config-reloaded", scratch: fixture.scratch.path).isEmpty }
+        #expect(fixture.pendingNames.isEmpty)
+        #expect(try await daemon.stop() == 0)
+        #expect(try fixture.count("SELECT COUNT(*) FROM sessions") == records.count)
+    }
+}
