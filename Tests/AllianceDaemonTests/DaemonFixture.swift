@@ -148,6 +148,8 @@ final class DaemonFixture {
     /// One value per row, `|` between columns, from the state database (sqlite3 CLI, which
     /// reads the WAL of a running daemon too).
     func query(_ sql: String) throws -> [String] {
+        // sqlite3 would create an empty database where the daemon has not made one yet.
+        guard FileManager.default.fileExists(atPath: statePath) else { throw HarnessError("no state database yet") }
         let result = try ChildProcess.run(["/usr/bin/sqlite3", "-batch", statePath, sql], in: scratch.path)
         guard result.status == 0 else { throw HarnessError("sqlite3 \(sql): \(result.standardError)") }
         return result.standardOutput.split(separator: "\n").map(String.init)

@@ -193,6 +193,31 @@ extension DaemonIntegrationTests {
         #expect(alerts.isSuperset(of: ["rupture/C-501/1/srs/3", "repaired/C-501/1/srs/4"]), "\(alerts)")
     }
 
+    /// `spool.keep_processed_days = 0`: an ingested file is deleted at once instead of kept in
+    /// processed/; its rejected lines are still kept in rejected/ with their error file.
+    @Test(.timeLimit(.minutes(2)))
+    func keepProcessedDaysZeroDeletesIngestedFiles() async throws {
+        let fixture = try DaemonFixture("keep-zero")
+        defer { fixture.tearDown() }
+        try fixture.writeConfig(spoolKeys: ["keep_processed_days = 0"])
+        let good = fixture.scratch.file("good.jsonl")
+        try writeFile(good, Self.session("C-701", 1, srs: 38) + "\n")
+        let mixed = fixture.scratch.file("mixed.jsonl")
+        let bad = #"{"schema": 2, "client": "C-702", "session": 1, "date": "2026-01-05", "srs": {"relationship": 9, "goals": 9, "approach": 9, "overall": 9}}"#
+        try writeFile(mixed, Self.session("C-702", 1, srs: 38) + "\n" + bad + "\n")
+        let (daemon, _) = try await fixture.startReadyDaemon("run", journal: fixture.journal("journal"))
+        try fixture.copyThenRename(good)
+        try fixture.copyThenRename(mixed)
+        try await eventually("both files handled") {
+            let sessions = try fixture.count("SELECT COUNT(*) FROM sessions")
+            return fixture.pendingNames.isEmpty && fixture.names(in: fixture.rejected).count == 2 && sessions == 2
+        }
+        #expect(try await daemon.stop() == 0)
+        #expect(fixture.names(in: fixture.processed).isEmpty)
+        #expect(fixture.names(in: fixture.rejected) == ["mixed.jsonl.error.json", "mixed.jsonl.rejected.jsonl"])
+        #expect(try readFile(fixture.rejected + "/mixed.jsonl.rejected.jsonl") == bad + "\n")
+    }
+
     /// The objects of a `NAME.error.json`, every value as a string.
     static func errorEntries(_ path: String) throws -> [[String: String]] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
