@@ -94,7 +94,7 @@ extension DaemonIntegrationTests {
     func sigtermDuringTheBacklogStopsAfterTheBatchInHand() async throws {
         let fixture = try DaemonFixture("stop-backlog")
         defer { fixture.tearDown() }
-        let records = SessionLoad(clients: 150, sessionsPerClient: 20).records()
+        let records = SessionLoad(clients: 100, sessionsPerClient: 20).records()
         let names = records.indices.map { "s-" + SessionLoad.padded($0, 5) + ".jsonl" }
         try fixture.createSpoolFolders()
         try SessionLoad.writeFiles(records, names: names, into: fixture.incoming)
@@ -128,7 +128,7 @@ extension DaemonIntegrationTests {
     func sighupDuringTheBacklogReloadsAfterIt() async throws {
         let fixture = try DaemonFixture("hup-backlog")
         defer { fixture.tearDown() }
-        let records = SessionLoad(clients: 150, sessionsPerClient: 20).records()
+        let records = SessionLoad(clients: 100, sessionsPerClient: 20).records()
         let names = records.indices.map { "h-" + SessionLoad.padded($0, 5) + ".jsonl" }
         try fixture.createSpoolFolders()
         try SessionLoad.writeFiles(records, names: names, into: fixture.incoming)
