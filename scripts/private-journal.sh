@@ -7,6 +7,9 @@
 # during or after the run with:  journalctl -D WORKDIR/journal -o json
 # The exit status is CMD's. Inside, `journalctl --sync` reaches the private journald.
 # JOURNAL_RATELIMIT_BURST=10000 restores journald's default burst (default here: 0 = off).
+# PRIVATE_JOURNAL_START_WHEN=FILE runs CMD at once but starts journald only when FILE exists
+# (checked every 20 ms): until then the namespace has no journal socket, as on a host whose
+# journald is not up yet. Tests of a daemon that must notice journald appearing use it.
 #
 # Unlike the recipe, the mount points need not exist on the host: when /run/systemd/journal or
 # /run/log/journal is missing (no journald was ever started, as on the build machines), a tmpfs
@@ -42,10 +45,16 @@ exec unshare --mount --propagation private -- bash -c '
   private_bind "$W/journal" /run/log/journal          # journal files -> WORKDIR
   private_bind "$W/var"     /var/log/journal          # never touch the host persistent journal
   mount --bind "$W/journald.conf" /etc/systemd/journald.conf
-  /lib/systemd/systemd-journald </dev/null >"$W/journald.out" 2>&1 &
-  JPID=$!
-  for i in $(seq 200); do [ -S /run/systemd/journal/socket ] && break; sleep 0.01; done
-  [ -S /run/systemd/journal/socket ] || { echo "private-journal.sh: journald did not start:" >&2; cat "$W/journald.out" >&2; exit 1; }
+  if [ -n "${PRIVATE_JOURNAL_START_WHEN:-}" ]; then
+    ( while [ ! -e "$PRIVATE_JOURNAL_START_WHEN" ]; do sleep 0.02; done
+      exec /lib/systemd/systemd-journald </dev/null >"$W/journald.out" 2>&1 ) &
+    JPID=$!
+  else
+    /lib/systemd/systemd-journald </dev/null >"$W/journald.out" 2>&1 &
+    JPID=$!
+    for i in $(seq 200); do [ -S /run/systemd/journal/socket ] && break; sleep 0.01; done
+    [ -S /run/systemd/journal/socket ] || { echo "private-journal.sh: journald did not start:" >&2; cat "$W/journald.out" >&2; exit 1; }
+  fi
   trap "journalctl --sync 2>/dev/null || true; kill $JPID; wait $JPID 2>/dev/null || true" EXIT
   "$@"
 ' bash "$@"

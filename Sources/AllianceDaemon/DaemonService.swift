@@ -52,19 +52,25 @@ public struct DaemonService: Service {
             ingestor.progress = { watchdog.feedIfDue() }
         }
         let control = DaemonControl()
+        // Trapped from here on: SIGHUP's default action would end the daemon during the backlog.
+        // One that arrives before the watch loop waits in the sequence and reloads after READY=1.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
 
-        // After a crash: resend what was queued but not marked sent, then the backlog.
-        try ingestor.deliverQueuedAlerts()
-        notifier.notify(.status("Ingesting the backlog of '\(layout.incoming)'"))
-        try ingest(try watcher.backlog(), with: ingestor)
-        try housekeeping(ingestor)
-        _ = journal.send(OperationalEvent.daemonStarted(configuration: configPath ?? "(built-in defaults)", spool: layout.root))
-        notifier.notify(.ready, .status(ingestor.counters.status(spool: layout.root)))
-
+        // The handler covers the backlog too: SIGTERM there ends the ingestion after the batch
+        // in hand, and the rest waits in incoming/ for the next start.
         try await withGracefulShutdownHandler {
+            // After a crash: resend what was queued but not marked sent, then the backlog.
+            try ingestor.deliverQueuedAlerts()
+            notifier.notify(.status("Ingesting the backlog of '\(layout.incoming)'"))
+            try ingest(try watcher.backlog(), with: ingestor, control: control)
+            if control.stopRequested { return }
+            try housekeeping(ingestor)
+            _ = journal.send(OperationalEvent.daemonStarted(configuration: configPath ?? "(built-in defaults)", spool: layout.root))
+            notifier.notify(.ready, .status(ingestor.counters.status(spool: layout.root)))
+
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                    for await _ in hangups {
                         control.requestReload()
                         watcher.wake()
                     }
@@ -98,7 +104,7 @@ public struct DaemonService: Service {
                 }
             }
             if !names.isEmpty {
-                try ingest(names, with: ingestor)
+                try ingest(names, with: ingestor, control: control)
                 notifier.notify(.status(ingestor.counters.status(spool: spool)))
             }
             if clock.now >= nextHousekeeping {
@@ -108,9 +114,11 @@ public struct DaemonService: Service {
         }
     }
 
-    private func ingest(_ names: [String], with ingestor: SpoolIngestor) throws {
+    /// Ingests `names` batch by batch; after a stop request, the batches not yet begun stay
+    /// in incoming/ for the next start.
+    private func ingest(_ names: [String], with ingestor: SpoolIngestor, control: DaemonControl) throws {
         var start = names.startIndex
-        while start < names.endIndex {
+        while start < names.endIndex && !control.stopRequested {
             let end = min(start + Self.batchSize, names.endIndex)
             try ingestor.ingest(Array(names[start..<end]), today: today())
             if notifier.watchdogInterval != nil { notifier.notify(.watchdog) }

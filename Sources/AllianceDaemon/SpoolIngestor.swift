@@ -123,21 +123,32 @@ public final class SpoolIngestor {
         counters.add(batch)
     }
 
-    /// Writes every queued alert to the journal (or the stderr fallback) and marks it sent.
-    /// An alert that could be written nowhere stays queued for the next call.
+    /// Alerts written to the journal between two commits that mark them sent. A crash between
+    /// the write and the commit makes a restart write them again, so this is the most keys the
+    /// journal can see twice (SPEC §6.4 "at most few in flight"); each group costs a commit.
+    public static let deliveryGroupSize = 16
+
+    /// Writes every queued alert to the journal (or the stderr fallback) and marks it sent, in
+    /// groups of `deliveryGroupSize`. An alert that could be written nowhere stays queued for
+    /// the next call, and so does everything after it.
     public func deliverQueuedAlerts() throws {
         while true {
             let queued = try store.unsentAlerts(limit: 1000)
             guard !queued.isEmpty else { return }
-            var sent: [Int64] = []
-            for (id, alert) in queued {
-                guard journal.send(alert).isDelivered else { break }
-                sent.append(id)
+            var start = queued.startIndex
+            while start < queued.endIndex {
+                let group = queued[start..<min(start + Self.deliveryGroupSize, queued.endIndex)]
+                var sent: [Int64] = []
+                for (id, alert) in group {
+                    guard journal.send(alert).isDelivered else { break }
+                    sent.append(id)
+                }
+                try store.markSent(sent)
+                counters.alertsDelivered += sent.count
+                progress()
+                if sent.count < group.count { return }
+                start = group.endIndex
             }
-            try store.markSent(sent)
-            counters.alertsDelivered += sent.count
-            progress()
-            if sent.count < queued.count { return }
         }
     }
 

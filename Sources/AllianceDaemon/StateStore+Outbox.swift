@@ -21,14 +21,24 @@ extension StateStore {
 
     /// Marks queued alerts as written to the journal, in one transaction. Unknown ids and ids
     /// already marked are left as they are.
+    ///
+    /// This commit is not fsynced (`synchronous = NORMAL` for it alone): in WAL mode it still
+    /// survives a crash of the process, and a power loss can at worst make a restart write
+    /// these alerts again, with the same `ALLIANCE_ALERT` keys. An fsync per small group of
+    /// alerts would otherwise dominate a burst.
     public func markSent(_ ids: [Int64]) throws {
         guard !ids.isEmpty else { return }
-        try database.write { db in
-            let statement = try db.cachedStatement(sql: """
-                UPDATE alerts SET sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                WHERE id = ? AND sent_at IS NULL
-                """)
-            for id in ids { try statement.execute(arguments: [id]) }
+        try database.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)") }
+            try db.inTransaction {
+                let statement = try db.cachedStatement(sql: """
+                    UPDATE alerts SET sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                    WHERE id = ? AND sent_at IS NULL
+                    """)
+                for id in ids { try statement.execute(arguments: [id]) }
+                return .commit
+            }
         }
     }
 

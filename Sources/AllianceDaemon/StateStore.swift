@@ -23,9 +23,14 @@ public final class StateStore: Sendable {
     public let path: String
     let database: any DatabaseWriter
 
-    private init(path: String, database: any DatabaseWriter) {
+    /// The `synchronous` level of ingest commits (SPEC §6.4: they must outlive the process and,
+    /// with FULL, a power loss, because the files leave `incoming/` after them).
+    let durability: Durability
+
+    private init(path: String, database: any DatabaseWriter, durability: Durability = .full) {
         self.path = path
         self.database = database
+        self.durability = durability
     }
 
     /// Opens (creating when absent) the state database at `path` for the daemon, in WAL mode, and
@@ -41,7 +46,7 @@ public final class StateStore: Sendable {
         } catch {
             throw StateStoreError.cannotOpen(path: path, reason: StateStore.reason(error, path: path))
         }
-        self.init(path: path, database: pool)
+        self.init(path: path, database: pool, durability: durability)
         try migrate()
     }
 

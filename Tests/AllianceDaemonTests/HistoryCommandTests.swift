@@ -9,17 +9,9 @@ import Testing
         var standardError: String
     }
 
-    /// The executable SwiftPM builds next to the test bundle.
-    static func executable() throws -> URL {
-        let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        let url = directory.appendingPathComponent("alliance-watch")
-        try #require(FileManager.default.isExecutableFile(atPath: url.path), "build alliance-watch first (swift build)")
-        return url
-    }
-
     static func run(_ arguments: [String]) throws -> Run {
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = try BuiltExecutable.url()
         process.arguments = arguments
         let output = Pipe()
         let error = Pipe()
