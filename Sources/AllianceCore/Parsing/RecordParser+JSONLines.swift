@@ -10,8 +10,7 @@ extension RecordParser {
         var lineNumber = 0
         while lineStart < buffer.count {
             lineNumber += 1
-            var lineEnd = lineStart
-            while lineEnd < buffer.count, buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            let lineEnd = ByteSearch.nextLineBreak(in: buffer, from: lineStart)
             defer { lineStart = lineEnd + 1 }
             var contentEnd = lineEnd
             if contentEnd > lineStart, buffer[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
@@ -35,7 +34,11 @@ extension RecordParser {
 
     private static func lineCount(_ buffer: UnsafeBufferPointer<UInt8>) -> Int {
         var count = 1
-        for byte in buffer where byte == UInt8(ascii: "\n") { count += 1 }
+        var index = ByteSearch.nextLineBreak(in: buffer, from: 0)
+        while index < buffer.count {
+            count += 1
+            index = ByteSearch.nextLineBreak(in: buffer, from: index + 1)
+        }
         return count
     }
 
