@@ -21,12 +21,64 @@ struct JSONParser {
 
     /// Parses one complete JSON text; on success `nodes[0]` is its value.
     mutating func parse(_ text: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) {
+        defer { input = UnsafeBufferPointer(start: nil, count: 0) }
+        try begin(text)
+        try parseValue(depth: 0)
+        try end()
+    }
+
+    /// Parses `text` like ``parse(_:)``, except that when its value is an array the elements
+    /// are handed to `element` one at a time, each alone on the tape at node 0, so that a large
+    /// array of records never needs one tape for all of them. Returns false when the value is
+    /// not an array; the tape then holds it as after ``parse(_:)``. Offsets stay relative to
+    /// `text`, and a syntax error anywhere still throws.
+    mutating func parseArrayElements(_ text: UnsafeBufferPointer<UInt8>, element: (JSONParser) -> Void) throws(JSONSyntaxError) -> Bool {
+        defer { input = UnsafeBufferPointer(start: nil, count: 0) }
+        try begin(text)
+        guard input[position] == UInt8(ascii: "[") else {
+            try parseValue(depth: 0)
+            try end()
+            return false
+        }
+        position += 1
+        skipWhitespace()
+        if position < input.count, input[position] == UInt8(ascii: "]") {
+            position += 1
+        } else {
+            var count = 0
+            while true {
+                guard position < input.count else { throw endOfText() }
+                if input[position] == UInt8(ascii: "]"), count > 0 {
+                    throw JSONSyntaxError(offset: position, problem: "trailing comma before ']'")
+                }
+                nodes.removeAll(keepingCapacity: true)
+                hasTooLargeNumber = false
+                try parseValue(depth: 1)
+                count += 1
+                element(self)
+                skipWhitespace()
+                guard position < input.count else { throw endOfText() }
+                let byte = input[position]
+                position += 1
+                if byte == UInt8(ascii: ",") {
+                    skipWhitespace()
+                    continue
+                }
+                if byte == UInt8(ascii: "]") { break }
+                position -= 1
+                throw JSONSyntaxError(offset: position, problem: "expected ',' or ']', got \(describeByte(at: position))")
+            }
+        }
+        try end()
+        return true
+    }
+
+    /// Resets the parser for `text` and steps to its value.
+    private mutating func begin(_ text: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) {
         nodes.removeAll(keepingCapacity: true)
         hasTooLargeNumber = false
         input = text
         position = 0
-        defer { input = UnsafeBufferPointer(start: nil, count: 0) }
-
         if text.count >= 3, text[0] == 0xEF, text[1] == 0xBB, text[2] == 0xBF {
             throw JSONSyntaxError(offset: 0, problem: "the text starts with a byte order mark; save it as UTF-8 without BOM")
         }
@@ -34,7 +86,10 @@ struct JSONParser {
         guard position < input.count else {
             throw JSONSyntaxError(offset: position, problem: "the text is empty")
         }
-        try parseValue(depth: 0)
+    }
+
+    /// Checks that only whitespace follows the value.
+    private mutating func end() throws(JSONSyntaxError) {
         skipWhitespace()
         if position < input.count {
             throw JSONSyntaxError(offset: position, problem: "unexpected \(describeByte(at: position)) after the JSON value")
