@@ -1,7 +1,7 @@
 extension RecordParser {
     /// `.jsonl` / `.ndjson`: one record per line; whitespace-only lines are skipped, `\r\n`
     /// endings are accepted, and a bad line is rejected alone (SPEC §3.5).
-    func parseJSONLines(_ buffer: UnsafeBufferPointer<UInt8>) -> ParsedFile {
+    func parseJSONLines(_ buffer: UnsafeBufferPointer<UInt8>, scratch: UnsafeMutableBufferPointer<UInt8>) -> ParsedFile {
         var entries: [ParsedEntry] = []
         // Entries are large; growing the array by doubling would copy each several times.
         entries.reserveCapacity(Self.lineCount(buffer))
@@ -25,7 +25,7 @@ extension RecordParser {
                 entries.append(.rejected(RejectedRecord(issue: issue, text: Self.text(buffer, range), sourceRange: range)))
                 continue
             }
-            entries.append(entry(parser, root: 0, source: line, line: lineNumber, sourceRange: range) { _ in
+            entries.append(entry(parser, root: 0, source: line, line: lineNumber, sourceRange: range, scratch: scratch) { _ in
                 Self.text(buffer, range)
             })
         }

@@ -20,12 +20,17 @@ struct RecordValidator: Sendable {
 
     /// Validates the record at node `root`; `mayHaveTooLargeNumbers` is the parser's flag.
     func record(_ tape: JSONTape, root: Int, mayHaveTooLargeNumbers: Bool) throws(RecordProblem) -> Record {
-        try parsedRecord(tape, root: root, mayHaveTooLargeNumbers: mayHaveTooLargeNumbers).record
+        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: CanonicalJSONWriter.scratchCapacity)
+        defer { scratch.deallocate() }
+        return try parsedRecord(tape, root: root, mayHaveTooLargeNumbers: mayHaveTooLargeNumbers, scratch: scratch).record
     }
 
     /// Validates the record at node `root` and gives it with its canonical form, made while the
-    /// record is at hand rather than from a copy of it.
-    func parsedRecord(_ tape: JSONTape, root: Int, mayHaveTooLargeNumbers: Bool) throws(RecordProblem) -> (record: Record, canonical: String) {
+    /// record is at hand rather than from a copy of it; `scratch` is storage for writing that
+    /// form (at least ``CanonicalJSONWriter/scratchCapacity`` bytes), reused across records.
+    func parsedRecord(
+        _ tape: JSONTape, root: Int, mayHaveTooLargeNumbers: Bool, scratch: UnsafeMutableBufferPointer<UInt8>
+    ) throws(RecordProblem) -> (record: Record, canonical: String) {
         guard tape[root].kind == .object else {
             throw RecordProblem(reason: .wrongType, field: nil, message: "expected a record object, got \(IssueText.describe(tape, root))")
         }
@@ -50,13 +55,16 @@ struct RecordValidator: Sendable {
             case "session": break
             case "profile":
                 let profile = try profileRecord(tape, root: root)
-                return (.profile(profile), profile.canonicalJSON)
+                let canonical = profile.canonicalJSON(scratch: scratch)
+                return (.profile(profile), canonical)
             default:
                 throw RecordProblem(reason: .outOfRange, field: "type", message: "\(IssueText.quoted(tape.string(type))) is not one of session, profile")
             }
         }
         let session = try sessionRecord(tape, root: root)
-        return (.session(session), session.canonicalJSON)
+        // Made first, so that the record's last use moves it into the enum instead of copying.
+        let canonical = session.canonicalJSON(scratch: scratch)
+        return (.session(session), canonical)
     }
 
     @inline(__always)
