@@ -226,32 +226,40 @@ struct JSONParser {
 
     private mutating func parseString() throws(JSONSyntaxError) {
         let start = position
-        position += 1
+        // Locals, not stored properties, in the loop: the compiler keeps them in registers.
+        let bytes = input
+        var index = position + 1
         var flags: JSONNode.Flags = []
         while true {
-            guard position < input.count else {
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { break }
+                index += 1
+            }
+            guard index < bytes.count else {
                 throw JSONSyntaxError(offset: start, problem: "unterminated string")
             }
-            let byte = input[position]
+            let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                position += 1
+                index += 1
                 break
             }
             if byte == UInt8(ascii: "\\") {
                 flags.insert(.hasEscapes)
+                position = index
                 try parseEscape()
+                index = position
             } else if byte < 0x20 {
-                throw JSONSyntaxError(offset: position, problem: "unescaped control character \(codePoint(UInt32(byte))) in a string")
-            } else if byte < 0x80 {
-                position += 1
+                throw JSONSyntaxError(offset: index, problem: "unescaped control character \(codePoint(UInt32(byte))) in a string")
             } else {
-                guard let length = UTF8Validation.sequenceLength(in: input, at: position) else {
-                    throw JSONSyntaxError(offset: position, problem: "invalid UTF-8 byte \(hexByte(byte))")
+                guard let length = UTF8Validation.sequenceLength(in: bytes, at: index) else {
+                    throw JSONSyntaxError(offset: index, problem: "invalid UTF-8 byte \(hexByte(byte))")
                 }
-                position += length
+                index += length
             }
         }
-        nodes.append(JSONNode(kind: .string, flags: flags, start: start, end: position, next: nodes.count + 1))
+        position = index
+        nodes.append(JSONNode(kind: .string, flags: flags, start: start, end: index, next: nodes.count + 1))
     }
 
     /// Checks the escape at `position` (a backslash) and steps over it.
@@ -452,12 +460,17 @@ struct JSONParser {
 
     @inline(__always)
     private mutating func skipWhitespace() {
-        while position < input.count {
-            switch input[position] {
-            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): position += 1
-            default: return
+        let bytes = input
+        var index = position
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): index += 1
+            default:
+                position = index
+                return
             }
         }
+        position = index
     }
 
     @inline(__always)
