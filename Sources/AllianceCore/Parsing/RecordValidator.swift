@@ -124,55 +124,11 @@ struct RecordValidator: Sendable {
         if date.value > latestDate {
             throw RecordProblem(reason: .futureDate, field: "date", message: "\(IssueText.quoted(date.text)) is more than one day after today (\(today))")
         }
-        let episodeID = episode ?? "1"
         return SessionRecord(
-            id: id ?? Self.defaultID(client: client, episode: episodeID, session: session), client: client, clinician: clinician, episode: episodeID, session: session,
+            id: id, client: client, clinician: clinician, episode: episode ?? "1", session: session,
             date: date.value, dateText: date.text, attendance: attendance, srs: srs, waiSR: waiSR, psq: psq,
             ors: ors, markers: markers, episodeEnd: episodeEnd, profile: profile
         )
-    }
-
-    /// `client/episode/session`, the default id (SPEC §3.1), built without string
-    /// interpolation, which costs more than the rest of a small record's validation.
-    static func defaultID(client: String, episode: String, session: Int) -> String {
-        var client = client
-        var episode = episode
-        return client.withUTF8 { clientBytes in
-            episode.withUTF8 { episodeBytes in
-                let capacity = clientBytes.count + episodeBytes.count + 22
-                return String(unsafeUninitializedCapacity: capacity) { buffer in
-                    var count = 0
-                    for byte in clientBytes {
-                        buffer[count] = byte
-                        count += 1
-                    }
-                    buffer[count] = UInt8(ascii: "/")
-                    count += 1
-                    for byte in episodeBytes {
-                        buffer[count] = byte
-                        count += 1
-                    }
-                    buffer[count] = UInt8(ascii: "/")
-                    count += 1
-                    if session < 0 {
-                        buffer[count] = UInt8(ascii: "-")
-                        count += 1
-                    }
-                    var digits = 1
-                    var rest = session.magnitude
-                    while rest >= 10 {
-                        rest /= 10
-                        digits += 1
-                    }
-                    rest = session.magnitude
-                    for index in stride(from: count + digits - 1, through: count, by: -1) {
-                        buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-                        rest /= 10
-                    }
-                    return count + digits
-                }
-            }
-        }
     }
 
     private func profileRecord(_ tape: JSONTape, root: Int) throws(RecordProblem) -> ProfileRecord {
