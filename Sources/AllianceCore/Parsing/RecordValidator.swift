@@ -18,16 +18,10 @@ struct RecordValidator: Sendable {
         latestDate = today.adding(days: 1)
     }
 
-    /// Validates the record at node `root`; `mayHaveTooLargeNumbers` is the parser's flag.
-    func record(_ tape: JSONTape, root: Int, mayHaveTooLargeNumbers: Bool) throws(RecordProblem) -> Record {
-        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: CanonicalJSONWriter.scratchCapacity)
-        defer { scratch.deallocate() }
-        return try parsedRecord(tape, root: root, mayHaveTooLargeNumbers: mayHaveTooLargeNumbers, scratch: scratch).record
-    }
-
-    /// Validates the record at node `root` and gives it with its canonical form, made while the
-    /// record is at hand rather than from a copy of it; `scratch` is storage for writing that
-    /// form (at least ``CanonicalJSONWriter/scratchCapacity`` bytes), reused across records.
+    /// Validates the record at node `root` (`mayHaveTooLargeNumbers` is the parser's flag) and
+    /// gives it with its canonical form, made while the record is at hand rather than from a
+    /// copy of it; `scratch` is storage for writing that form (at least
+    /// ``CanonicalJSONWriter/scratchCapacity`` bytes), reused across records.
     func parsedRecord(
         _ tape: JSONTape, root: Int, mayHaveTooLargeNumbers: Bool, scratch: UnsafeMutableBufferPointer<UInt8>
     ) throws(RecordProblem) -> (record: Record, canonical: String) {
