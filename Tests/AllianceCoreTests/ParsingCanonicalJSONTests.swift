@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func numbersUseTheShortestRoundTripForm() {
-        let text = CanonicalJSONWriter.text(bound: 400) { writer in
+        let text = CanonicalJSONWriter.text(bound: { 400 }) { writer in
             writer.beginArray()
             for value in [9.1, 0.1 + 0.2, -0.0, 1e15, 9007199254740992, 1e16, 123456.5, 1e-7, -2.75, 0.125, -10.05, 7.0, 0.001, 1e-3 + 1e-15] {
                 writer.number(value)
@@ -67,14 +67,14 @@ import Testing
     @Test func shortDecimalsReadBackAsTheSameNumber() throws {
         for thousandths in stride(from: -15_000, through: 15_000, by: 7) {
             let value = Double(thousandths) / 1000
-            let text = CanonicalJSONWriter.text(bound: 40) { $0.number(value) }
+            let text = CanonicalJSONWriter.text(bound: { 40 }) { $0.number(value) }
             #expect(Double(text) == value, "\(value) → \(text)")
             #expect(text == (value == value.rounded() ? String(Int(value)) : value.description), "\(value)")
         }
     }
 
     @Test func stringsAreEscapedMinimally() {
-        let text = CanonicalJSONWriter.text(bound: 100) { $0.string("a\"b\\c\n\t\u{1}é/") }
+        let text = CanonicalJSONWriter.text(bound: { 100 }) { $0.string("a\"b\\c\n\t\u{1}é/") }
         #expect(text == #""a\"b\\c\n\t\u0001é/""#)
     }
 
@@ -99,5 +99,16 @@ import Testing
         // The canonical text is itself strict JSON.
         let parsed = ParsingFixture.parse(text, name: "x.jsonl")
         #expect(parsed.rejected.first?.issue.reason != .invalidJSON)
+    }
+
+    /// A text longer than the scratch storage is written again with its bound, to the same result.
+    @Test func scratchOverflowFallsBackToTheBound() throws {
+        let record = try #require(ParsingFixture.session(ParsingFixture.line(#""markers": ["rigid", "critical"]"#)))
+        let expected = record.canonicalJSON
+        for capacity in [0, 1, 10, expected.utf8.count - 1, expected.utf8.count, 2000] {
+            let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
+            defer { scratch.deallocate() }
+            #expect(record.canonicalJSON(scratch: scratch) == expected, "scratch of \(capacity) bytes")
+        }
     }
 }

@@ -156,3 +156,33 @@ enum ParsingFixture {
         #expect(file.rejected[0].issue.message == "2e400 is too large to represent")
     }
 }
+
+@Suite struct ParsingByteSearchTests {
+    @Test func lineBreaksAreFoundAtEveryAlignment() {
+        for length in 0..<40 {
+            for breakAt in 0...length {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                if breakAt < length { bytes[breakAt] = UInt8(ascii: "\n") }
+                // Bytes that differ from '\n' by one bit or by a borrow must not match.
+                if length > 2 { bytes[0] = breakAt == 0 ? bytes[0] : 0x0B }
+                if length > 3, breakAt != 1 { bytes[1] = 0x8A }
+                let found = bytes.withUnsafeBufferPointer { ByteSearch.nextLineBreak(in: $0, from: 0) }
+                #expect(found == breakAt, "length \(length), break at \(breakAt)")
+            }
+        }
+    }
+
+    @Test func searchStartsWhereAsked() {
+        let bytes = Array("ab\ncd\n\nefghijklmnopqrstuvwxyz\n".utf8)
+        let breaks = bytes.withUnsafeBufferPointer { buffer in
+            var found: [Int] = []
+            var index = ByteSearch.nextLineBreak(in: buffer, from: 0)
+            while index < buffer.count {
+                found.append(index)
+                index = ByteSearch.nextLineBreak(in: buffer, from: index + 1)
+            }
+            return found
+        }
+        #expect(breaks == [2, 5, 6, 29])
+    }
+}

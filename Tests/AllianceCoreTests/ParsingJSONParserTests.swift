@@ -98,4 +98,50 @@ import Testing
             #expect(error.message(in: buffer) == "p at line 3, column 9")
         }
     }
+
+    /// Elements of a top-level array, one tape each: (kinds, first offset), or the error.
+    private func elements(_ text: String) -> Result<(isArray: Bool, elements: [[JSONNode.Kind]], starts: [Int]), JSONSyntaxError> {
+        var parser = JSONParser()
+        let bytes = Array(text.utf8)
+        var kinds: [[JSONNode.Kind]] = []
+        var starts: [Int] = []
+        do throws(JSONSyntaxError) {
+            let isArray = try bytes.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in
+                try parser.parseArrayElements(buffer) { element in
+                    kinds.append(element.nodes.map(\.kind))
+                    starts.append(element.nodes[0].start)
+                }
+            }
+            return .success((isArray, kinds, starts))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    @Test func arrayElementsArriveOneAtATime() throws {
+        let result = try elements(#" [ {"a": [1]}, 2 ,"x", [[]] ] "#).get()
+        #expect(result.isArray)
+        #expect(result.elements == [[.object, .string, .array, .number], [.number], [.string], [.array, .array]])
+        #expect(result.starts == [3, 15, 18, 23])
+        let object = try elements(#"{"a": 1}"#).get()
+        #expect(!object.isArray)
+        #expect(object.elements.isEmpty)
+        #expect(try elements("[]").get().elements.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("[1,]", JSONSyntaxError(offset: 3, problem: "trailing comma before ']'")),
+        ("[1 2]", JSONSyntaxError(offset: 3, problem: "expected ',' or ']', got '2'")),
+        ("[1, {\"a\": 1, \"a\": 2}]", JSONSyntaxError(offset: 13, problem: "duplicate key 'a'")),
+        ("[1] [", JSONSyntaxError(offset: 4, problem: "unexpected '[' after the JSON value")),
+        ("[1", JSONSyntaxError(offset: 2, problem: "unexpected end of the JSON text")),
+        ("", JSONSyntaxError(offset: 0, problem: "the text is empty")),
+    ])
+    func arrayElementErrors(text: String, error: JSONSyntaxError) {
+        guard case .failure(let found) = elements(text) else {
+            Issue.record("expected an error")
+            return
+        }
+        #expect(found == error)
+    }
 }

@@ -4,8 +4,8 @@
 /// numbers use their shortest round-trip form (`9.1`). Strings are written from their decoded
 /// value with the minimal escapes, so `"A"` and `"\u0041"` are the same.
 ///
-/// It runs once per ingested record, so it writes bytes straight into fixed storage (see
-/// ``text(bound:_:)``) instead of growing an array.
+/// It runs once per ingested record, so it writes bytes straight into reused storage (see
+/// ``text(scratch:bound:_:)``) instead of growing an array.
 struct CanonicalJSONWriter {
     private let buffer: UnsafeMutableBufferPointer<UInt8>
     private(set) var count = 0
@@ -21,24 +21,34 @@ struct CanonicalJSONWriter {
 
     private init(buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
 
-    /// The text `write` produces. `bound` is at least its length for any values; the bytes go
-    /// to stack storage when they fit in 1 KiB (nearly always), so that the only allocation is
-    /// the string's own, at its exact size.
+    /// Bytes that fit nearly every record; longer texts take a second pass with their bound.
+    static let scratchCapacity = 1024
+
+    /// The text `write` produces, written first to `scratch` (at least ``scratchCapacity``
+    /// bytes, reused across records so that the only allocation is the string's own) and, if it
+    /// does not fit, to storage of `bound()` bytes, which must be at least its length.
     @inline(__always)
-    static func text(bound: Int, _ write: (inout CanonicalJSONWriter) -> Void) -> String {
-        let fast = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(bound, 1024)) { buffer -> String? in
-            var writer = CanonicalJSONWriter(buffer: buffer)
-            write(&writer)
-            guard !writer.overflowed else { return nil }
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<writer.count]), as: UTF8.self)
-        }
-        if let fast { return fast }
-        let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bound)
+    static func text(scratch: UnsafeMutableBufferPointer<UInt8>, bound: () -> Int, _ write: (inout CanonicalJSONWriter) -> Void) -> String {
+        var writer = CanonicalJSONWriter(buffer: scratch)
+        write(&writer)
+        if !writer.overflowed { return writer.text }
+        let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bound())
         defer { storage.deallocate() }
-        var writer = CanonicalJSONWriter(buffer: storage)
+        writer = CanonicalJSONWriter(buffer: storage)
         write(&writer)
         precondition(!writer.overflowed, "canonical JSON longer than its bound")
-        return String(decoding: UnsafeBufferPointer(rebasing: storage[..<writer.count]), as: UTF8.self)
+        return writer.text
+    }
+
+    /// ``text(scratch:bound:_:)`` with scratch storage on the stack.
+    static func text(bound: () -> Int, _ write: (inout CanonicalJSONWriter) -> Void) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratchCapacity) { scratch in
+            text(scratch: scratch, bound: bound, write)
+        }
+    }
+
+    private var text: String {
+        String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
     }
 
     mutating func beginObject() {
@@ -90,14 +100,19 @@ struct CanonicalJSONWriter {
 
     mutating func string(_ value: String) {
         separate()
+        // Most values need no escape: copy them in one pass, and start over carefully if one does.
         let copied = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-            // Most values need no escape and are copied whole.
-            let plain = !utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
-            guard plain, count + utf8.count + 2 <= buffer.count else { return false }
-            buffer[count] = UInt8(ascii: "\"")
-            copy(utf8, to: count + 1)
-            buffer[count + utf8.count + 1] = UInt8(ascii: "\"")
-            count += utf8.count + 2
+            guard count + utf8.count + 2 <= buffer.count, let target = buffer.baseAddress else { return false }
+            var end = count
+            target[end] = UInt8(ascii: "\"")
+            end += 1
+            for byte in utf8 {
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+                target[end] = byte
+                end += 1
+            }
+            target[end] = UInt8(ascii: "\"")
+            count = end + 1
             return true
         }
         if copied != true {

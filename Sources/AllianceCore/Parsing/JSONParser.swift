@@ -21,12 +21,64 @@ struct JSONParser {
 
     /// Parses one complete JSON text; on success `nodes[0]` is its value.
     mutating func parse(_ text: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) {
+        defer { input = UnsafeBufferPointer(start: nil, count: 0) }
+        try begin(text)
+        try parseValue(depth: 0)
+        try end()
+    }
+
+    /// Parses `text` like ``parse(_:)``, except that when its value is an array the elements
+    /// are handed to `element` one at a time, each alone on the tape at node 0, so that a large
+    /// array of records never needs one tape for all of them. Returns false when the value is
+    /// not an array; the tape then holds it as after ``parse(_:)``. Offsets stay relative to
+    /// `text`, and a syntax error anywhere still throws.
+    mutating func parseArrayElements(_ text: UnsafeBufferPointer<UInt8>, element: (JSONParser) -> Void) throws(JSONSyntaxError) -> Bool {
+        defer { input = UnsafeBufferPointer(start: nil, count: 0) }
+        try begin(text)
+        guard input[position] == UInt8(ascii: "[") else {
+            try parseValue(depth: 0)
+            try end()
+            return false
+        }
+        position += 1
+        skipWhitespace()
+        if position < input.count, input[position] == UInt8(ascii: "]") {
+            position += 1
+        } else {
+            var count = 0
+            while true {
+                guard position < input.count else { throw endOfText() }
+                if input[position] == UInt8(ascii: "]"), count > 0 {
+                    throw JSONSyntaxError(offset: position, problem: "trailing comma before ']'")
+                }
+                nodes.removeAll(keepingCapacity: true)
+                hasTooLargeNumber = false
+                try parseValue(depth: 1)
+                count += 1
+                element(self)
+                skipWhitespace()
+                guard position < input.count else { throw endOfText() }
+                let byte = input[position]
+                position += 1
+                if byte == UInt8(ascii: ",") {
+                    skipWhitespace()
+                    continue
+                }
+                if byte == UInt8(ascii: "]") { break }
+                position -= 1
+                throw JSONSyntaxError(offset: position, problem: "expected ',' or ']', got \(describeByte(at: position))")
+            }
+        }
+        try end()
+        return true
+    }
+
+    /// Resets the parser for `text` and steps to its value.
+    private mutating func begin(_ text: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) {
         nodes.removeAll(keepingCapacity: true)
         hasTooLargeNumber = false
         input = text
         position = 0
-        defer { input = UnsafeBufferPointer(start: nil, count: 0) }
-
         if text.count >= 3, text[0] == 0xEF, text[1] == 0xBB, text[2] == 0xBF {
             throw JSONSyntaxError(offset: 0, problem: "the text starts with a byte order mark; save it as UTF-8 without BOM")
         }
@@ -34,7 +86,10 @@ struct JSONParser {
         guard position < input.count else {
             throw JSONSyntaxError(offset: position, problem: "the text is empty")
         }
-        try parseValue(depth: 0)
+    }
+
+    /// Checks that only whitespace follows the value.
+    private mutating func end() throws(JSONSyntaxError) {
         skipWhitespace()
         if position < input.count {
             throw JSONSyntaxError(offset: position, problem: "unexpected \(describeByte(at: position)) after the JSON value")
@@ -171,32 +226,40 @@ struct JSONParser {
 
     private mutating func parseString() throws(JSONSyntaxError) {
         let start = position
-        position += 1
+        // Locals, not stored properties, in the loop: the compiler keeps them in registers.
+        let bytes = input
+        var index = position + 1
         var flags: JSONNode.Flags = []
         while true {
-            guard position < input.count else {
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { break }
+                index += 1
+            }
+            guard index < bytes.count else {
                 throw JSONSyntaxError(offset: start, problem: "unterminated string")
             }
-            let byte = input[position]
+            let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                position += 1
+                index += 1
                 break
             }
             if byte == UInt8(ascii: "\\") {
                 flags.insert(.hasEscapes)
+                position = index
                 try parseEscape()
+                index = position
             } else if byte < 0x20 {
-                throw JSONSyntaxError(offset: position, problem: "unescaped control character \(codePoint(UInt32(byte))) in a string")
-            } else if byte < 0x80 {
-                position += 1
+                throw JSONSyntaxError(offset: index, problem: "unescaped control character \(codePoint(UInt32(byte))) in a string")
             } else {
-                guard let length = UTF8Validation.sequenceLength(in: input, at: position) else {
-                    throw JSONSyntaxError(offset: position, problem: "invalid UTF-8 byte \(hexByte(byte))")
+                guard let length = UTF8Validation.sequenceLength(in: bytes, at: index) else {
+                    throw JSONSyntaxError(offset: index, problem: "invalid UTF-8 byte \(hexByte(byte))")
                 }
-                position += length
+                index += length
             }
         }
-        nodes.append(JSONNode(kind: .string, flags: flags, start: start, end: position, next: nodes.count + 1))
+        position = index
+        nodes.append(JSONNode(kind: .string, flags: flags, start: start, end: index, next: nodes.count + 1))
     }
 
     /// Checks the escape at `position` (a backslash) and steps over it.
@@ -397,12 +460,17 @@ struct JSONParser {
 
     @inline(__always)
     private mutating func skipWhitespace() {
-        while position < input.count {
-            switch input[position] {
-            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): position += 1
-            default: return
+        let bytes = input
+        var index = position
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): index += 1
+            default:
+                position = index
+                return
             }
         }
+        position = index
     }
 
     @inline(__always)

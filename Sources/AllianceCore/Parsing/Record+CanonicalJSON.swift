@@ -4,7 +4,12 @@ extension SessionRecord {
     /// `dateText`), lists in order. Two records are identical duplicates when these texts are
     /// equal (SPEC §3.1 Duplicates); a CSV row gives the same text as its JSON form.
     public var canonicalJSON: String {
-        CanonicalJSONWriter.text(bound: canonicalJSONBound) { writeCanonicalJSON(to: &$0) }
+        CanonicalJSONWriter.text(bound: { canonicalJSONBound }, { writeCanonicalJSON(to: &$0) })
+    }
+
+    /// ``canonicalJSON`` written through `scratch` storage that the caller reuses.
+    func canonicalJSON(scratch: UnsafeMutableBufferPointer<UInt8>) -> String {
+        CanonicalJSONWriter.text(scratch: scratch, bound: { canonicalJSONBound }, { writeCanonicalJSON(to: &$0) })
     }
 
     /// At least the length of ``canonicalJSON``, for any values: 800 bytes cover every key and
@@ -99,15 +104,24 @@ extension ProfileRecord {
     /// The profile record in the canonical form of ``SessionRecord/canonicalJSON``:
     /// `{"schema":1,"type":"profile","id":…,"client":…, <the keys it carries>}`.
     public var canonicalJSON: String {
+        CanonicalJSONWriter.text(bound: { canonicalJSONBound }, { writeCanonicalJSON(to: &$0) })
+    }
+
+    /// ``canonicalJSON`` written through `scratch` storage that the caller reuses.
+    func canonicalJSON(scratch: UnsafeMutableBufferPointer<UInt8>) -> String {
+        CanonicalJSONWriter.text(scratch: scratch, bound: { canonicalJSONBound }, { writeCanonicalJSON(to: &$0) })
+    }
+
+    /// At least the length of ``canonicalJSON``: keys, punctuation and two numbers take under
+    /// 400 bytes; strings are counted as if every byte needed a `\u` escape.
+    private var canonicalJSONBound: Int {
         var strings = id.utf8.count + client.utf8.count
         var lists = 0
         for code in update.diagnoses ?? [] {
             strings += code.utf8.count
             lists += 1
         }
-        return CanonicalJSONWriter.text(bound: 400 + CanonicalJSONWriter.maxLength(ofString: strings) + 3 * lists) { writer in
-            writeCanonicalJSON(to: &writer)
-        }
+        return 400 + CanonicalJSONWriter.maxLength(ofString: strings) + 3 * lists
     }
 
     private func writeCanonicalJSON(to writer: inout CanonicalJSONWriter) {

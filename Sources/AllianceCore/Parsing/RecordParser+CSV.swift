@@ -1,7 +1,7 @@
 extension RecordParser {
     /// `.csv` (SPEC §3.3): a header row, then one session record per row. A bad header rejects
     /// the file; a bad row is rejected alone. Blank rows (every cell empty) are skipped.
-    func parseCSV(_ buffer: UnsafeBufferPointer<UInt8>) -> ParsedFile {
+    func parseCSV(_ buffer: UnsafeBufferPointer<UInt8>, scratch: UnsafeMutableBufferPointer<UInt8>) -> ParsedFile {
         var reader = CSVReader(buffer)
         var cells: [CSVReader.Cell] = []
 
@@ -50,7 +50,7 @@ extension RecordParser {
                     // Not reachable with well-formed rows: the translator escapes every cell.
                     return rejected(.badCSVRow, "the row cannot be read as a record (\(error.message(column: error.offset + 1)))", row: row, in: buffer)
                 }
-                return self.entry(parser, root: 0, source: json, line: row.line, sourceRange: row.range) { _ in
+                return self.entry(parser, root: 0, source: json, line: row.line, sourceRange: row.range, scratch: scratch) { _ in
                     Self.text(buffer, row.range)
                 }
             }

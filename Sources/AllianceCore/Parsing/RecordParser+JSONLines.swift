@@ -1,7 +1,7 @@
 extension RecordParser {
     /// `.jsonl` / `.ndjson`: one record per line; whitespace-only lines are skipped, `\r\n`
     /// endings are accepted, and a bad line is rejected alone (SPEC §3.5).
-    func parseJSONLines(_ buffer: UnsafeBufferPointer<UInt8>) -> ParsedFile {
+    func parseJSONLines(_ buffer: UnsafeBufferPointer<UInt8>, scratch: UnsafeMutableBufferPointer<UInt8>) -> ParsedFile {
         var entries: [ParsedEntry] = []
         // Entries are large; growing the array by doubling would copy each several times.
         entries.reserveCapacity(Self.lineCount(buffer))
@@ -10,8 +10,7 @@ extension RecordParser {
         var lineNumber = 0
         while lineStart < buffer.count {
             lineNumber += 1
-            var lineEnd = lineStart
-            while lineEnd < buffer.count, buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            let lineEnd = ByteSearch.nextLineBreak(in: buffer, from: lineStart)
             defer { lineStart = lineEnd + 1 }
             var contentEnd = lineEnd
             if contentEnd > lineStart, buffer[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
@@ -26,7 +25,7 @@ extension RecordParser {
                 entries.append(.rejected(RejectedRecord(issue: issue, text: Self.text(buffer, range), sourceRange: range)))
                 continue
             }
-            entries.append(entry(parser, root: 0, source: line, line: lineNumber, sourceRange: range) { _ in
+            entries.append(entry(parser, root: 0, source: line, line: lineNumber, sourceRange: range, scratch: scratch) { _ in
                 Self.text(buffer, range)
             })
         }
@@ -35,7 +34,11 @@ extension RecordParser {
 
     private static func lineCount(_ buffer: UnsafeBufferPointer<UInt8>) -> Int {
         var count = 1
-        for byte in buffer where byte == UInt8(ascii: "\n") { count += 1 }
+        var index = ByteSearch.nextLineBreak(in: buffer, from: 0)
+        while index < buffer.count {
+            count += 1
+            index = ByteSearch.nextLineBreak(in: buffer, from: index + 1)
+        }
         return count
     }
 

@@ -23,24 +23,28 @@ public struct RecordParser: Sendable {
 
     /// Parses `bytes` as a file of `format`.
     public func parse(_ bytes: [UInt8], as format: RecordFileFormat) -> ParsedFile {
-        bytes.withUnsafeBufferPointer { buffer in
+        // Storage for writing each record's canonical form, reused across the file's records.
+        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: CanonicalJSONWriter.scratchCapacity)
+        defer { scratch.deallocate() }
+        return bytes.withUnsafeBufferPointer { buffer in
             switch format {
-            case .jsonLines: return parseJSONLines(buffer)
-            case .json: return parseJSONDocument(buffer)
-            case .csv: return parseCSV(buffer)
+            case .jsonLines: return parseJSONLines(buffer, scratch: scratch)
+            case .json: return parseJSONDocument(buffer, scratch: scratch)
+            case .csv: return parseCSV(buffer, scratch: scratch)
             }
         }
     }
 
-    /// The entry for the record at `root` of the parser's last text.
+    /// The entry for the record at `root` of the parser's last text; `scratch` as for
+    /// ``RecordValidator/parsedRecord(_:root:mayHaveTooLargeNumbers:scratch:)``.
     func entry(
         _ parser: JSONParser, root: Int, source: UnsafeBufferPointer<UInt8>, line: Int,
-        sourceRange: Range<Int>, rejectedText: (JSONTape) -> String
+        sourceRange: Range<Int>, scratch: UnsafeMutableBufferPointer<UInt8>, rejectedText: (JSONTape) -> String
     ) -> ParsedEntry {
         parser.nodes.withUnsafeBufferPointer { nodes in
             let tape = JSONTape(nodes: nodes, source: source)
             do throws(RecordProblem) {
-                let parsed = try validator.parsedRecord(tape, root: root, mayHaveTooLargeNumbers: parser.hasTooLargeNumber)
+                let parsed = try validator.parsedRecord(tape, root: root, mayHaveTooLargeNumbers: parser.hasTooLargeNumber, scratch: scratch)
                 return .record(ParsedRecord(line: line, record: parsed.record, canonical: parsed.canonical, sourceRange: sourceRange))
             } catch {
                 return .rejected(RejectedRecord(issue: error.issue(line: line), text: rejectedText(tape), sourceRange: sourceRange))

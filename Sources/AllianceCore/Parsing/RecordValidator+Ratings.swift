@@ -2,33 +2,36 @@
 extension RecordValidator {
     func srs(_ tape: JSONTape, _ value: Int) throws(RecordProblem) -> SRSRatings {
         let items = try fourItems(tape, value, RecordKey.SRS.self, path: "srs")
-        return SRSRatings(relationship: items[0], goals: items[1], approach: items[2], overall: items[3])
+        return SRSRatings(relationship: items.0, goals: items.1, approach: items.2, overall: items.3)
     }
 
     func ors(_ tape: JSONTape, _ value: Int) throws(RecordProblem) -> ORSRatings {
         let items = try fourItems(tape, value, RecordKey.ORS.self, path: "ors")
-        return ORSRatings(individually: items[0], interpersonally: items[1], socially: items[2], overall: items[3])
+        return ORSRatings(individually: items.0, interpersonally: items.1, socially: items.2, overall: items.3)
     }
 
     /// An object with exactly the four keys of `Key`, each a number 0–10, in `Key` order.
-    private func fourItems<Key: RecordKeySet & RawRepresentable<Int>>(_ tape: JSONTape, _ value: Int, _: Key.Type, path: String) throws(RecordProblem) -> SIMD4<Double> {
+    private func fourItems<Key: RecordKeySet & RawRepresentable<Int>>(_ tape: JSONTape, _ value: Int, _: Key.Type, path: String) throws(RecordProblem) -> (Double, Double, Double, Double) {
         guard tape[value].kind == .object else { throw wrongType("an object", tape, value, path: path) }
-        var items = SIMD4<Double>()
-        var present: UInt8 = 0
+        var items: (Double?, Double?, Double?, Double?) = (nil, nil, nil, nil)
         var key = tape.firstChild(value)
         for _ in 0..<tape[value].count {
             let item = key + 1
             defer { key = tape[item].next }
             guard let field = try knownKey(tape, key, Key.self, prefix: path + ".") else { continue }
-            items[field.rawValue] = try number(tape, item, in: 0...10, shown: "0…10", path: path + "." + field.name)
-            present |= 1 << field.rawValue
-        }
-        if present != 0b1111 {
-            for field in Key.allCases where present & (1 << field.rawValue) == 0 {
-                throw missingField(path + "." + field.name)
+            let number = try number(tape, item, in: 0...10, shown: "0…10", path: path + "." + field.name)
+            switch field.rawValue {
+            case 0: items.0 = number
+            case 1: items.1 = number
+            case 2: items.2 = number
+            default: items.3 = number
             }
         }
-        return items
+        guard let first = items.0, let second = items.1, let third = items.2, let fourth = items.3 else {
+            let missing = [items.0, items.1, items.2, items.3].firstIndex { $0 == nil } ?? 0
+            throw missingField(path + "." + Key(rawValue: missing)!.name)
+        }
+        return (first, second, third, fourth)
     }
 
     /// Exactly 12 integers 1–5 in item order.

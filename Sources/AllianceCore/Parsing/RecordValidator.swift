@@ -18,14 +18,13 @@ struct RecordValidator: Sendable {
         latestDate = today.adding(days: 1)
     }
 
-    /// Validates the record at node `root`; `mayHaveTooLargeNumbers` is the parser's flag.
-    func record(_ tape: JSONTape, root: Int, mayHaveTooLargeNumbers: Bool) throws(RecordProblem) -> Record {
-        try parsedRecord(tape, root: root, mayHaveTooLargeNumbers: mayHaveTooLargeNumbers).record
-    }
-
-    /// Validates the record at node `root` and gives it with its canonical form, made while the
-    /// record is at hand rather than from a copy of it.
-    func parsedRecord(_ tape: JSONTape, root: Int, mayHaveTooLargeNumbers: Bool) throws(RecordProblem) -> (record: Record, canonical: String) {
+    /// Validates the record at node `root` (`mayHaveTooLargeNumbers` is the parser's flag) and
+    /// gives it with its canonical form, made while the record is at hand rather than from a
+    /// copy of it; `scratch` is storage for writing that form (at least
+    /// ``CanonicalJSONWriter/scratchCapacity`` bytes), reused across records.
+    func parsedRecord(
+        _ tape: JSONTape, root: Int, mayHaveTooLargeNumbers: Bool, scratch: UnsafeMutableBufferPointer<UInt8>
+    ) throws(RecordProblem) -> (record: Record, canonical: String) {
         guard tape[root].kind == .object else {
             throw RecordProblem(reason: .wrongType, field: nil, message: "expected a record object, got \(IssueText.describe(tape, root))")
         }
@@ -50,13 +49,16 @@ struct RecordValidator: Sendable {
             case "session": break
             case "profile":
                 let profile = try profileRecord(tape, root: root)
-                return (.profile(profile), profile.canonicalJSON)
+                let canonical = profile.canonicalJSON(scratch: scratch)
+                return (.profile(profile), canonical)
             default:
                 throw RecordProblem(reason: .outOfRange, field: "type", message: "\(IssueText.quoted(tape.string(type))) is not one of session, profile")
             }
         }
         let session = try sessionRecord(tape, root: root)
-        return (.session(session), session.canonicalJSON)
+        // Made first, so that the record's last use moves it into the enum instead of copying.
+        let canonical = session.canonicalJSON(scratch: scratch)
+        return (.session(session), canonical)
     }
 
     @inline(__always)
@@ -116,55 +118,11 @@ struct RecordValidator: Sendable {
         if date.value > latestDate {
             throw RecordProblem(reason: .futureDate, field: "date", message: "\(IssueText.quoted(date.text)) is more than one day after today (\(today))")
         }
-        let episodeID = episode ?? "1"
         return SessionRecord(
-            id: id ?? Self.defaultID(client: client, episode: episodeID, session: session), client: client, clinician: clinician, episode: episodeID, session: session,
+            id: id, client: client, clinician: clinician, episode: episode ?? "1", session: session,
             date: date.value, dateText: date.text, attendance: attendance, srs: srs, waiSR: waiSR, psq: psq,
             ors: ors, markers: markers, episodeEnd: episodeEnd, profile: profile
         )
-    }
-
-    /// `client/episode/session`, the default id (SPEC §3.1), built without string
-    /// interpolation, which costs more than the rest of a small record's validation.
-    static func defaultID(client: String, episode: String, session: Int) -> String {
-        var client = client
-        var episode = episode
-        return client.withUTF8 { clientBytes in
-            episode.withUTF8 { episodeBytes in
-                let capacity = clientBytes.count + episodeBytes.count + 22
-                return String(unsafeUninitializedCapacity: capacity) { buffer in
-                    var count = 0
-                    for byte in clientBytes {
-                        buffer[count] = byte
-                        count += 1
-                    }
-                    buffer[count] = UInt8(ascii: "/")
-                    count += 1
-                    for byte in episodeBytes {
-                        buffer[count] = byte
-                        count += 1
-                    }
-                    buffer[count] = UInt8(ascii: "/")
-                    count += 1
-                    if session < 0 {
-                        buffer[count] = UInt8(ascii: "-")
-                        count += 1
-                    }
-                    var digits = 1
-                    var rest = session.magnitude
-                    while rest >= 10 {
-                        rest /= 10
-                        digits += 1
-                    }
-                    rest = session.magnitude
-                    for index in stride(from: count + digits - 1, through: count, by: -1) {
-                        buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-                        rest /= 10
-                    }
-                    return count + digits
-                }
-            }
-        }
     }
 
     private func profileRecord(_ tape: JSONTape, root: Int) throws(RecordProblem) -> ProfileRecord {
