@@ -156,17 +156,40 @@ public struct RecordFingerprint: Hashable, Sendable, Codable {
         self.low = low
     }
 
-    /// Two independent 64-bit FNV-1a digests (different offset bases) of the text's UTF-8.
+    /// Two 64-bit multiply–xorshift digests with different constants over the text's UTF-8,
+    /// eight bytes at a time (little-endian words; the daemon only compares fingerprints made
+    /// on the same kind of machine).
     public init(canonical text: String) {
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325
-        var b: UInt64 = 0x8422_2325_cbf2_9ce4
-        for byte in text.utf8 {
-            a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-            b = (b &+ UInt64(byte)) &* 0x9e37_79b9_7f4a_7c15
+        var text = text
+        (high, low) = text.withUTF8 { Self.digest(UnsafeRawBufferPointer($0)) }
+    }
+
+    static func digest(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        var a: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F &+ UInt64(bytes.count)
+        @inline(__always) func mix(_ word: UInt64) {
+            a = (a ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            a ^= a >> 32
+            b = (b &+ word) &* 0xC4CE_B9FE_1A85_EC53
             b ^= b >> 29
         }
-        high = a
-        low = b
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            mix(bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        if offset < bytes.count {
+            var tail: UInt64 = 0
+            for index in offset..<bytes.count { tail |= UInt64(bytes[index]) << UInt64(8 * (index - offset)) }
+            mix(tail ^ 0x8000_0000_0000_0000)
+        }
+        a ^= a >> 33
+        a = a &* 0x62A9_D9ED_7997_05F5
+        a ^= a >> 28
+        b ^= b >> 31
+        b = b &* 0x9E37_79B9_7F4A_7C15
+        b ^= b >> 30
+        return (a, b)
     }
 }
 

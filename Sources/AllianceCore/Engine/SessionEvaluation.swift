@@ -18,9 +18,19 @@ struct SessionEvaluation {
         _ record: SessionRecord, fingerprint: RecordFingerprint, origin: RecordOrigin,
         client: inout ClientState, clinician: inout ClinicianState?
     ) -> AllianceEngine.Outcome {
-        // Taken out of the dictionary while it changes, so that its arrays are not copied.
-        var episode = client.episodes.removeValue(forKey: record.episode) ?? EpisodeState()
-        defer { client.episodes[record.episode] = episode }
+        // The episode is mutated in place, in its dictionary (disjoint from profile and latest).
+        evaluate(
+            record, fingerprint: fingerprint, origin: origin,
+            episode: &client.episodes[record.episode, default: EpisodeState()],
+            profile: &client.profile, latest: &client.latest, clinician: &clinician
+        )
+    }
+
+    private mutating func evaluate(
+        _ record: SessionRecord, fingerprint: RecordFingerprint, origin: RecordOrigin,
+        episode: inout EpisodeState, profile: inout ClientProfile, latest: inout LatestSession?,
+        clinician: inout ClinicianState?
+    ) -> AllianceEngine.Outcome {
         let (found, index) = episode.index(of: record.session)
         if found {
             if episode.sessions[index].fingerprint == fingerprint { return .duplicate }
@@ -30,12 +40,12 @@ struct SessionEvaluation {
             ))
         }
         let late = (episode.highestSession ?? 0) > record.session
-        if let update = record.profile { client.profile.apply(update) }
+        if let update = record.profile { profile.apply(update) }
         episode.sessions.insert(StoredSession(session: record.session, fingerprint: fingerprint), at: index)
 
-        let becomesLatest = client.latest.map { record.date >= $0.date } ?? true
+        let becomesLatest = latest.map { record.date >= $0.date } ?? true
         if becomesLatest {
-            client.latest = LatestSession(
+            latest = LatestSession(
                 date: record.date, episode: record.episode, session: record.session,
                 clinician: record.clinician, recordID: record.id, source: origin.source,
                 episodeEnd: record.episodeEnd, alertPriority: nil
@@ -43,7 +53,7 @@ struct SessionEvaluation {
         }
         if late { return .stored(alerts: [], late: true) }
 
-        let atRisk = client.profile.isAtRisk(settings.risk)
+        let atRisk = profile.isAtRisk(settings.risk)
         if record.attendance == .attended {
             for instrument in Instrument.allCases {
                 guard let input = seriesInput(record, instrument) else { continue }
@@ -70,7 +80,7 @@ struct SessionEvaluation {
         built.sort { $0.order < $1.order }
 
         episode.sessions[index].alertPriority = sessionPriority
-        if becomesLatest { client.latest?.alertPriority = sessionPriority }
+        if becomesLatest { latest?.alertPriority = sessionPriority }
         return .stored(alerts: built.map(\.alert), late: false)
     }
 

@@ -77,4 +77,16 @@ public enum Record: Hashable, Sendable {
         case .profile(let record): return record.id
         }
     }
+
+    /// The session record's date; nil for a profile record.
+    public var sessionDate: CalendarDate? {
+        if case .session(let record) = self { return record.date }
+        return nil
+    }
+
+    /// The session record's clinician, if any; nil for a profile record.
+    public var sessionClinician: String? {
+        if case .session(let record) = self { return record.clinician }
+        return nil
+    }
 }

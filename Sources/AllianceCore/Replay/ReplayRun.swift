@@ -26,7 +26,7 @@ public struct ReplayRun: Sendable {
         let name = record.client
         var clinicianName: String?
         var clinician: ClinicianState?
-        if case .session(let session) = record, let id = session.clinician {
+        if let id = record.sessionClinician {
             clinicianName = id
             clinician = clinicians.removeValue(forKey: id) ?? ClinicianState(clinician: id)
         }
@@ -51,9 +51,9 @@ public struct ReplayRun: Sendable {
             step.late = late
         }
         summary.records += 1
-        if case .session(let session) = record {
+        if let date = record.sessionDate {
             summary.sessions += 1
-            if let current = now { now = max(current, session.date) } else { now = session.date }
+            if let current = now { now = max(current, date) } else { now = date }
             if step.late { summary.lateRecords += 1 }
         }
         // Lapse: this client first, then every client whose window opened since the last check.
