@@ -3,7 +3,7 @@
 public struct ClientState: Hashable, Sendable, Codable {
     public var client: String
     public var profile = ClientProfile()
-    public var episodes: [String: EpisodeState] = [:]
+    public var episodes = EpisodeMap()
     /// The stored session record with the latest date (ties: ingested last), for `lapse`.
     public var latest: LatestSession?
 
