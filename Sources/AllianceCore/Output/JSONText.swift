@@ -47,11 +47,6 @@ public enum JSONText {
         }
     }
 
-    /// A JSON object of string values, keys in the given order: `{"A": "1", "B": "x"}`.
-    public static func object(_ pairs: [(String, String)]) -> String {
-        "{" + pairs.map { quote($0.0) + ": " + quote($0.1) }.joined(separator: ", ") + "}"
-    }
-
     /// A JSON object whose values are already JSON text (numbers, nested objects).
     public static func rawObject(_ pairs: [(String, String)]) -> String {
         "{" + pairs.map { quote($0.0) + ": " + $0.1 }.joined(separator: ", ") + "}"
