@@ -34,10 +34,12 @@ public struct DaemonService: Service {
         self.housekeepingInterval = housekeepingInterval
     }
 
-    /// Files ingested per transaction: large enough to make a backlog fast, small enough that
-    /// SIGTERM is honoured promptly. The watchdog is fed from inside a batch as well
-    /// (`SpoolIngestor.progress`): its duration depends on the files' sizes, not their number.
-    static let batchSize = 512
+    /// Files handed to the ingestor at a time: large enough to make a backlog fast (one fsynced
+    /// commit and one fsync of the folders per batch: 2,048 gave 12,700-13,500 one-record files/s
+    /// where 512 gave 9,500-10,800), small enough that SIGTERM is honoured promptly. The
+    /// ingestor splits a batch further by bytes (`SpoolIngestor.batchByteBudget`), and the
+    /// watchdog is fed from inside it (`SpoolIngestor.progress`).
+    static let batchSize = 2048
 
     public func run() async throws {
         let layout = SpoolLayout(root: settings.spool.directory)

@@ -40,12 +40,31 @@ public final class SpoolIngestor {
         case rejected(name: String, SpoolErrorEntry)
     }
 
-    /// Ingests the named files of `incoming/` in one transaction. Names that are gone are skipped.
+    /// Bytes of file contents one transaction holds at most (besides its last file): a batch of
+    /// large files is split so that memory stays bounded whatever the spool holds.
+    public static let batchByteBudget = 32 << 20
+
+    /// Ingests the named files of `incoming/`: one transaction per batch of files whose contents
+    /// fit `batchByteBudget`. Names that are gone are skipped.
     public func ingest(_ names: [String], today: CalendarDate) throws {
+        var remaining = names[...]
+        while !remaining.isEmpty {
+            remaining = try ingestBatch(remaining, today: today)
+        }
+    }
+
+    /// Ingests files from the front of `names` until the byte budget is spent; returns the rest.
+    private func ingestBatch(_ names: ArraySlice<String>, today: CalendarDate) throws -> ArraySlice<String> {
         let parser = RecordParser(settings: settings, today: today)
         var seen = Set<String>()
         var prepared: [Prepared] = []
-        for name in names where !name.hasPrefix(".") && seen.insert(name).inserted {
+        var bytesRead = 0
+        var rest = names[names.endIndex...]
+        for (index, name) in zip(names.indices, names) where !name.hasPrefix(".") && seen.insert(name).inserted {
+            if bytesRead >= Self.batchByteBudget {
+                rest = names[index...]
+                break
+            }
             progress()
             switch files.read(name, maxBytes: settings.spool.maxFileBytes) {
             case .vanished:
@@ -53,6 +72,7 @@ public final class SpoolIngestor {
             case let .rejected(reason, message):
                 prepared.append(.rejected(name: name, SpoolErrorEntry(reason: reason, message: message)))
             case .contents(let bytes):
+                bytesRead += bytes.count
                 let parsed = parser.parseFile(name: name, bytes: bytes)
                 if let rejection = parsed.fileRejection {
                     prepared.append(.rejected(name: name, SpoolErrorEntry(rejection)))
@@ -61,7 +81,7 @@ public final class SpoolIngestor {
                 }
             }
         }
-        guard !prepared.isEmpty else { return }
+        guard !prepared.isEmpty else { return rest }
 
         var events: [OperationalEvent] = []
         var outcomes: [(name: String, outcome: SpoolOutcome)] = []
@@ -121,6 +141,7 @@ public final class SpoolIngestor {
         try files.syncDirectories()
         for event in events { _ = journal.send(event) }
         counters.add(batch)
+        return rest
     }
 
     /// Alerts written to the journal between two commits that mark them sent. A crash between

@@ -94,7 +94,8 @@ extension DaemonIntegrationTests {
     func sigtermDuringTheBacklogStopsAfterTheBatchInHand() async throws {
         let fixture = try DaemonFixture("stop-backlog")
         defer { fixture.tearDown() }
-        let records = SessionLoad(clients: 100, sessionsPerClient: 20).records()
+        // More than two of the daemon's batches (2,048 files), so that SIGTERM finds work left.
+        let records = SessionLoad(clients: 100, sessionsPerClient: 50).records()
         let names = records.indices.map { "s-" + SessionLoad.padded($0, 5) + ".jsonl" }
         try fixture.createSpoolFolders()
         try SessionLoad.writeFiles(records, names: names, into: fixture.incoming)
