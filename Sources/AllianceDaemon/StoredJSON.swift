@@ -1,7 +1,8 @@
 import AllianceCore
 import Foundation
 
-/// The JSON forms of what the store keeps as text: engine state documents and alert fields.
+/// The JSON forms of what the store keeps as text: clinician states and alert fields (client
+/// states use `ClientStateCodec`).
 ///
 /// Coders are made per transaction or per call (they are not `Sendable`). Non-finite doubles are
 /// spelled as strings so that an unexpected NaN in engine state is stored and read back, not a

@@ -1,5 +1,5 @@
-/// Everything the rules remember about one client, across episodes. Codable so the daemon can
-/// keep it in its state database; the core never stores it itself.
+/// Everything the rules remember about one client, across episodes. The daemon keeps it in its
+/// state database (in `ClientStateCodec`'s binary form); the core never stores it itself.
 public struct ClientState: Hashable, Sendable, Codable {
     public var client: String
     public var profile = ClientProfile()
@@ -87,11 +87,6 @@ public struct EpisodeState: Hashable, Sendable, Codable {
             if sessions[mid].session < session { low = mid + 1 } else { high = mid }
         }
         return (low < sessions.count && sessions[low].session == session, low)
-    }
-
-    public subscript(series instrument: Instrument) -> SeriesState {
-        get { instrument == .srs ? srs : waiSR }
-        set { if instrument == .srs { srs = newValue } else { waiSR = newValue } }
     }
 }
 
