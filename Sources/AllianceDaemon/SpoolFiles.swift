@@ -38,37 +38,59 @@ public struct SpoolFiles: Sendable {
         !name.isEmpty && name != "." && name != ".." && !name.contains("/")
     }
 
-    /// Reads a file only if it is a regular file no larger than `maxBytes` (nil: no limit, as
-    /// for `replay`).
-    ///
-    /// The entry is examined with `lstat` first, so a symbolic link is never followed and a
-    /// FIFO or device is never opened. It is then opened with
+    /// What `openRegularFile` gave: an open descriptor (the caller closes it) and the size, or
+    /// why the entry was not opened, in the form of `readRegularFile`'s result.
+    public enum RegularFileOpening {
+        case opened(descriptor: Int32, size: Int)
+        case notOpened(SpoolReadResult)
+    }
+
+    /// Opens `path` only if it is a regular file: examined with `lstat` first, so a symbolic
+    /// link is never followed and a FIFO or device is never opened; then opened with
     /// `O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC` and checked again with `fstat`, in case it was
-    /// swapped in between; `O_NONBLOCK` keeps even that case from blocking on a FIFO. A file
-    /// larger than the limit is not read; one that grows past it while being read is rejected.
-    public static func readRegularFile(atPath path: String, maxBytes: Int?) -> SpoolReadResult {
+    /// swapped in between (`O_NONBLOCK` keeps even that case from blocking on a FIFO).
+    public static func openRegularFile(atPath path: String) -> RegularFileOpening {
         var status = stat()
         guard lstat(path, &status) == 0 else {
-            if errno == ENOENT { return .vanished }
-            return .rejected(reason: .unreadable, message: "cannot examine: \(SystemCallError.text(errno))")
+            if errno == ENOENT { return .notOpened(.vanished) }
+            return .notOpened(.rejected(reason: .unreadable, message: "cannot examine: \(SystemCallError.text(errno))"))
         }
-        if let rejection = rejection(forType: status.st_mode) { return rejection }
+        if let rejection = rejection(forType: status.st_mode) { return .notOpened(rejection) }
 
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             switch errno {
-            case ENOENT: return .vanished
-            case ELOOP: return .rejected(reason: .notARegularFile, message: "not a regular file but a symbolic link")
-            case ENXIO: return .rejected(reason: .notARegularFile, message: "not a regular file but a socket")
-            default: return .rejected(reason: .unreadable, message: "cannot open: \(SystemCallError.text(errno))")
+            case ENOENT: return .notOpened(.vanished)
+            case ELOOP: return .notOpened(.rejected(reason: .notARegularFile, message: "not a regular file but a symbolic link"))
+            case ENXIO: return .notOpened(.rejected(reason: .notARegularFile, message: "not a regular file but a socket"))
+            default: return .notOpened(.rejected(reason: .unreadable, message: "cannot open: \(SystemCallError.text(errno))"))
             }
         }
-        defer { close(descriptor) }
         guard fstat(descriptor, &status) == 0 else {
-            return .rejected(reason: .unreadable, message: "cannot examine: \(SystemCallError.text(errno))")
+            let error = errno
+            close(descriptor)
+            return .notOpened(.rejected(reason: .unreadable, message: "cannot examine: \(SystemCallError.text(error))"))
         }
-        if let rejection = rejection(forType: status.st_mode) { return rejection }
-        let size = Int(status.st_size)
+        if let rejection = rejection(forType: status.st_mode) {
+            close(descriptor)
+            return .notOpened(rejection)
+        }
+        return .opened(descriptor: descriptor, size: Int(status.st_size))
+    }
+
+    /// Reads a file only if it is a regular file (`openRegularFile`) no larger than `maxBytes`
+    /// (nil: no limit, as for `replay`). A file larger than the limit is not read; one that
+    /// grows past it while being read is rejected.
+    public static func readRegularFile(atPath path: String, maxBytes: Int?) -> SpoolReadResult {
+        let descriptor: Int32
+        let size: Int
+        switch openRegularFile(atPath: path) {
+        case .notOpened(let result): return result
+        case let .opened(opened, openedSize):
+            descriptor = opened
+            size = openedSize
+        }
+        defer { close(descriptor) }
         if let maxBytes, size > maxBytes { return tooLarge(size: size, exact: true, maxBytes: maxBytes) }
 
         // One byte beyond the expected size reveals a file that is still growing.

@@ -42,6 +42,18 @@ struct ReplayCommand: AsyncParsableCommand {
 
         for path in files {
             let name = URL(fileURLWithPath: path).lastPathComponent
+            guard RecordFileFormat(fileName: name) == .jsonLines else {
+                switch SpoolFiles.readRegularFile(atPath: path, maxBytes: nil) {
+                case .contents(let bytes):
+                    opened += 1
+                    session.ingest(parser.parseFile(name: name, bytes: bytes), bytes: bytes, file: name)
+                case let failure:
+                    let issue = ReplayFileReader.issue(failure, path: path)
+                    if issue.reason != .unreadable { opened += 1 }
+                    session.reject(file: name, issue)
+                }
+                continue
+            }
             let reader: ReplayFileReader
             switch ReplayFileReader.open(path: path) {
             case .failure(let issue):
@@ -51,13 +63,6 @@ struct ReplayCommand: AsyncParsableCommand {
             case .success(let opening):
                 opened += 1
                 reader = opening
-            }
-            guard RecordFileFormat(fileName: name) == .jsonLines else {
-                switch reader.readAll() {
-                case .failure(let issue): session.reject(file: name, issue)
-                case .success(let bytes): session.ingest(parser.parseFile(name: name, bytes: bytes), bytes: bytes, file: name)
-                }
-                continue
             }
             // JSON lines: parse the next piece while the rules run over this one.
             func parse(_ chunk: ReplayFileReader.Chunk?) -> (ParsedFile, ReplayFileReader.Chunk)? {

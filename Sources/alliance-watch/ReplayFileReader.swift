@@ -1,10 +1,11 @@
 import AllianceCore
+import AllianceDaemon
 import Glibc
 
-/// Reads a file named on the command line for `replay`: regular files only (a symbolic link,
-/// device or FIFO is `not-a-regular-file` and never followed or opened), no size limit. A
-/// JSON-lines file is read in pieces that end at a line break, so that memory stays flat
-/// however large the file is.
+/// Reads a JSON-lines file named on the command line for `replay` in pieces that end at a line
+/// break, so that memory stays flat however large the file is. It opens regular files only,
+/// as the spool does (`SpoolFiles.openRegularFile`); other formats are read whole with
+/// `SpoolFiles.readRegularFile`.
 final class ReplayFileReader {
     /// Bytes per piece; a piece is extended to the next line break.
     static let chunkSize = 1 << 20
@@ -29,41 +30,33 @@ final class ReplayFileReader {
     deinit { close(descriptor) }
 
     static func open(path: String) -> Result<ReplayFileReader, RecordIssue> {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return .failure(unreadable("cannot open '\(path)'")) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            return .failure(RecordIssue(line: 0, reason: .notARegularFile, message: "'\(path)' is not a regular file"))
+        switch SpoolFiles.openRegularFile(atPath: path) {
+        case .opened(let descriptor, _): return .success(ReplayFileReader(descriptor: descriptor, path: path))
+        case .notOpened(let result): return .failure(issue(result, path: path))
         }
-        let descriptor = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else { return .failure(unreadable("cannot open '\(path)'")) }
-        return .success(ReplayFileReader(descriptor: descriptor, path: path))
     }
 
-    private static func unreadable(_ what: String) -> RecordIssue {
-        RecordIssue(line: 0, reason: .unreadable, message: "\(what): \(String(cString: strerror(errno)))")
+    /// The file-level issue for a file that could not be read (`unreadable`, `not-a-regular-file`).
+    static func issue(_ result: SpoolReadResult, path: String) -> RecordIssue {
+        switch result {
+        case let .rejected(reason, message): return RecordIssue(line: 0, reason: reason, message: "'\(path)': \(message)")
+        case .vanished, .contents: return RecordIssue(line: 0, reason: .unreadable, message: "'\(path)': no such file")
+        }
     }
 
-    /// The whole file.
-    func readAll() -> Result<[UInt8], RecordIssue> {
-        var bytes: [UInt8] = []
-        while let piece = try? readBlock() { bytes += piece }
-        if let error = lastError { return .failure(error) }
-        return .success(bytes)
-    }
-
-    /// The next piece of whole lines, or nil at the end of the file.
+    /// The next piece of whole lines, nil at the end of the file.
     func nextChunk() -> Result<Chunk?, RecordIssue> {
         while !atEnd {
-            guard let block = try? readBlock() else {
-                if let error = lastError { return .failure(error) }
-                atEnd = true
-                break
+            switch readBlock() {
+            case .failure(let issue): return .failure(issue)
+            case .success(nil): atEnd = true
+            case .success(let block?):
+                carry += block
+                guard carry.count >= Self.chunkSize, let lastBreak = carry.lastIndex(of: 0x0A) else { continue }
+                let bytes = Array(carry[...lastBreak])
+                carry.removeSubrange(...lastBreak)
+                return .success(emit(bytes))
             }
-            carry += block
-            guard carry.count >= Self.chunkSize, let lastBreak = carry.lastIndex(of: 0x0A) else { continue }
-            let bytes = Array(carry[...lastBreak])
-            carry.removeSubrange(...lastBreak)
-            return .success(emit(bytes))
         }
         guard !carry.isEmpty else { return .success(nil) }
         let bytes = carry
@@ -77,23 +70,19 @@ final class ReplayFileReader {
         return chunk
     }
 
-    private var lastError: RecordIssue?
-
-    private struct EndOfFile: Error {}
-
-    /// Up to `chunkSize` bytes; throws at the end of the file or on an error (then `lastError`).
-    private func readBlock() throws -> [UInt8] {
+    /// Up to `chunkSize` bytes; nil at the end of the file.
+    private func readBlock() -> Result<[UInt8]?, RecordIssue> {
         var block = [UInt8](repeating: 0, count: Self.chunkSize)
         while true {
             let count = block.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                lastError = Self.unreadable("cannot read '\(path)'")
-                throw EndOfFile()
+                let message = "cannot read '\(path)': \(String(cString: strerror(errno)))"
+                return .failure(RecordIssue(line: 0, reason: .unreadable, message: message))
             }
-            if count == 0 { throw EndOfFile() }
+            if count == 0 { return .success(nil) }
             block.removeSubrange(count...)
-            return block
+            return .success(block)
         }
     }
 }
