@@ -1,5 +1,5 @@
 import AllianceCore
-import AllianceDaemon
+@testable import AllianceDaemon
 import Foundation
 import Testing
 
@@ -137,7 +137,8 @@ struct StateStoreBenchmark {
         }
     }
 
-    /// JSON for a client state with 20 sessions: is it the cost that matters?
+    /// A client state with 20 sessions in the store's form (`ClientStateCodec`), against the JSON
+    /// and binary-plist forms it replaced.
     @Test func clientStateJSONCost() throws {
         let store = try StateStore.inMemory()
         var workload = Workload()
@@ -158,6 +159,10 @@ struct StateStoreBenchmark {
         let plistEncode = try Self.seconds { for _ in 0..<rounds { _ = try plistEncoder.encode(state) } }
         let plistDecode = try Self.seconds { for _ in 0..<rounds { _ = try plistDecoder.decode(ClientState.self, from: plist) } }
         print("bench ClientState of 20 sessions: \(plist.count) bytes binary plist, encode \(Int(plistEncode / Double(rounds) * 1e6)) µs, decode \(Int(plistDecode / Double(rounds) * 1e6)) µs")
+        let stored = ClientStateCodec.encode(state)
+        let codecEncode = Self.seconds { for _ in 0..<rounds { _ = ClientStateCodec.encode(state) } }
+        let codecDecode = try Self.seconds { for _ in 0..<rounds { _ = try ClientStateCodec.decode(stored) } }
+        print("bench ClientState of 20 sessions: \(stored.count) bytes ClientStateCodec (stored form), encode \(Int(codecEncode / Double(rounds) * 1e6)) µs, decode \(Int(codecDecode / Double(rounds) * 1e6)) µs")
     }
 
     /// 100,000 clients × 10 sessions: counts, lapse candidates, history and batches at that
