@@ -35,63 +35,46 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try configOptions.loadSettings()
-        let parser = RecordParser(settings: settings, today: LocalClock.today())
-        var session = ReplaySession(settings: settings, json: json, explain: explain)
-        var opened = 0
-        if !json { session.output.write(AlertTable.header) }
-
-        for path in files {
-            let name = URL(fileURLWithPath: path).lastPathComponent
-            guard RecordFileFormat(fileName: name) == .jsonLines else {
-                switch SpoolFiles.readRegularFile(atPath: path, maxBytes: nil) {
-                case .contents(let bytes):
-                    opened += 1
-                    session.ingest(parser.parseFile(name: name, bytes: bytes), bytes: bytes, file: name)
-                case let failure:
-                    let issue = ReplayFileReader.issue(failure, path: path)
-                    if issue.reason != .unreadable { opened += 1 }
-                    session.reject(file: name, issue)
-                }
-                continue
-            }
-            let reader: ReplayFileReader
-            switch ReplayFileReader.open(path: path) {
-            case .failure(let issue):
-                if issue.reason != .unreadable { opened += 1 }
-                session.reject(file: name, issue)
-                continue
-            case .success(let opening):
-                opened += 1
-                reader = opening
-            }
-            // JSON lines: parse the next piece while the rules run over this one.
-            func parse(_ chunk: ReplayFileReader.Chunk?) -> (ParsedFile, ReplayFileReader.Chunk)? {
-                guard let chunk else { return nil }
-                var parsed = parser.parse(chunk.bytes, as: .jsonLines)
-                parsed.shiftLines(by: chunk.firstLine - 1)
-                return (parsed, chunk)
-            }
-            var current: (ParsedFile, ReplayFileReader.Chunk)?
-            switch reader.nextChunk() {
-            case .failure(let issue): session.reject(file: name, issue)
-            case .success(let chunk): current = parse(chunk)
-            }
-            while let (parsed, chunk) = current {
-                let next = reader.nextChunk()
-                async let upcoming = { () -> Result<(ParsedFile, ReplayFileReader.Chunk)?, RecordIssue> in
-                    next.map { parse($0) }
-                }()
-                session.ingest(parsed, bytes: chunk.bytes, file: name)
-                switch await upcoming {
-                case .failure(let issue):
-                    session.reject(file: name, issue)
-                    current = nil
-                case .success(let parsed):
-                    current = parsed
-                }
-            }
+        let parser = {
+            var parser = RecordParser(settings: settings, today: LocalClock.today())
+            parser.keepsCanonical = false  // replay compares fingerprints only
+            return parser
+        }()
+        // Three stages on their own threads, so that the rules (this thread) run while the
+        // next piece is read and parsed and the last piece's alerts are written:
+        //   reader: read and parse files, number clients → pieces
+        //   here:   the rules over every record, in order → output
+        //   writer: format alerts, write standard output and error; free what was consumed.
+        let pieces = HandOff<ReplayPiece>(capacity: 4)
+        let output = HandOff<ReplayOutput>(capacity: 4)
+        let written = DispatchSemaphore(value: 0)
+        let files = self.files
+        let json = self.json
+        Self.startThread(name: "replay-reader") { ReplayReader(parser: parser, pieces: pieces).read(files) }
+        Self.startThread(name: "replay-writer") {
+            ReplayWriter(json: json).write(output)
+            written.signal()
         }
-        session.output.flush()
+
+        var session = ReplaySession(settings: settings, explain: explain)
+        var opened = 0
+        if !json { session.pending.append(.text(AlertTable.header)) }
+        while let piece = pieces.take() {
+            switch piece {
+            case .opened:
+                opened += 1
+            case let .rejected(name, issue):
+                session.reject(file: name, issue)
+            case let .parsed(name, batch):
+                session.ingest(batch, file: name)
+                output.put(ReplayOutput(items: session.takePending(), consumed: batch))
+                continue
+            }
+            output.put(ReplayOutput(items: session.takePending(), consumed: nil))
+        }
+        output.close()
+        written.wait()
+
         let totals = session.replay.summary
         if summary {
             let text = SummaryReport.render(totals)
@@ -105,21 +88,129 @@ struct ReplayCommand: AsyncParsableCommand {
         // would only cost time.
         Glibc.exit(opened == 0 ? 1 : 0)
     }
+
+    private static func startThread(name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread(block: body)
+        thread.name = name
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
 }
 
-/// The state of one `replay` run: the in-memory history, the output and the counts.
+/// What the reader hands to the rules: a file opened, a file rejected, or a parsed piece.
+enum ReplayPiece: Sendable {
+    case opened
+    case rejected(file: String, RecordIssue)
+    /// A file, or a piece of a JSON-lines file, laid out for the rules.
+    case parsed(file: String, ReplayBatch)
+}
+
+/// What the rules hand to the writer: lines to write, and the piece they consumed, so that it
+/// is freed on the writer's thread rather than on the rules'.
+struct ReplayOutput: Sendable {
+    var items: [ReplayOutputItem]
+    var consumed: ReplayBatch?
+}
+
+enum ReplayOutputItem: Sendable {
+    case alert(Alert)
+    /// Text for standard output.
+    case text(String)
+    /// One line for standard error, written after everything before it on standard output.
+    case error(String)
+}
+
+/// The reader thread: files in the order given, JSON-lines files in pieces of whole lines.
+struct ReplayReader {
+    let parser: RecordParser
+    let pieces: HandOff<ReplayPiece>
+
+    func read(_ files: [String]) {
+        var names = ReplayNames()
+        func send(_ name: String, _ parsed: ParsedFile) {
+            pieces.put(.parsed(file: name, ReplayBatch(parsed, names: &names)))
+        }
+        func reject(_ name: String, _ issue: RecordIssue) {
+            if issue.reason != .unreadable { pieces.put(.opened) }
+            pieces.put(.rejected(file: name, issue))
+        }
+        for path in files {
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            guard RecordFileFormat(fileName: name) == .jsonLines else {
+                switch SpoolFiles.readRegularFile(atPath: path, maxBytes: nil) {
+                case .contents(let bytes):
+                    pieces.put(.opened)
+                    send(name, parser.parseFile(name: name, bytes: bytes))
+                case let failure:
+                    reject(name, ReplayFileReader.issue(failure, path: path))
+                }
+                continue
+            }
+            let reader: ReplayFileReader
+            switch ReplayFileReader.open(path: path) {
+            case .failure(let issue):
+                reject(name, issue)
+                continue
+            case .success(let opening):
+                pieces.put(.opened)
+                reader = opening
+            }
+            pieces: while true {
+                switch reader.nextChunk() {
+                case .failure(let issue):
+                    pieces.put(.rejected(file: name, issue))
+                    break pieces
+                case .success(nil):
+                    break pieces
+                case .success(let chunk?):
+                    send(name, parser.parseJSONLines(chunk.bytes, firstLine: chunk.firstLine))
+                }
+            }
+        }
+        pieces.close()
+    }
+}
+
+/// The writer thread: alerts as JSON lines or table rows, buffered.
+struct ReplayWriter {
+    let json: Bool
+
+    func write(_ output: HandOff<ReplayOutput>) {
+        var standardOutput = StandardOutput()
+        while let batch = output.take() {
+            for item in batch.items {
+                switch item {
+                case .alert(let alert):
+                    if json { standardOutput.writeJSONLine(alert) } else { standardOutput.write(AlertTable.row(alert)) }
+                case .text(let text):
+                    standardOutput.write(text)
+                case .error(let line):
+                    standardOutput.flush()
+                    FileHandle.standardError.write(Data((line + "\n").utf8))
+                }
+            }
+        }
+        standardOutput.flush()
+    }
+}
+
+/// The state of one `replay` run on the rules' thread: the in-memory history and the counts.
 struct ReplaySession {
     var replay: ReplayRun
-    var output = StandardOutput()
-    let json: Bool
     let explain: Bool
     var rejectedFiles = 0
     var rejectedRecords = 0
+    /// Output for the writer, in order.
+    var pending: [ReplayOutputItem] = []
 
-    init(settings: Settings, json: Bool, explain: Bool) {
+    init(settings: Settings, explain: Bool) {
         replay = ReplayRun(settings: settings)
-        self.json = json
         self.explain = explain
+    }
+
+    mutating func takePending() -> [ReplayOutputItem] {
+        defer { pending = [] }
+        return pending
     }
 
     mutating func reject(file name: String, _ issue: RecordIssue) {
@@ -127,49 +218,49 @@ struct ReplaySession {
         report(OperationalEvent.fileRejected(source: name, reason: issue.reason, message: issue.message))
     }
 
-    mutating func ingest(_ parsed: ParsedFile, bytes: [UInt8], file name: String) {
-        if let rejection = parsed.fileRejection {
+    mutating func ingest(_ batch: ReplayBatch, file name: String) {
+        if let rejection = batch.fileRejection {
             reject(file: name, rejection)
             return
         }
-        for entry in parsed.entries {
-            switch entry {
-            case .rejected(let rejected):
+        for entry in batch.entries {
+            switch entry.kind {
+            case .rejected:
                 rejectedRecords += 1
-                report(OperationalEvent.recordRejected(source: name, issue: rejected.issue))
-            case .record(let parsedRecord):
-                let origin = RecordOrigin(source: name, line: parsedRecord.line)
-                let step = replay.ingest(parsedRecord.record, canonical: parsedRecord.canonical, origin: origin, explain: explain)
+                report(OperationalEvent.recordRejected(source: name, issue: batch.rejections[entry.index]))
+            case .profile:
+                _ = replay.ingest(profile: batch.profiles[entry.index], keys: entry.keys)
+            case .session:
+                let origin = RecordOrigin(source: name, line: entry.line)
+                let step = replay.ingest(
+                    session: batch.sessions[entry.index], fingerprint: entry.fingerprint, keys: entry.keys, origin: origin, explain: explain
+                )
                 if let conflict = step.conflict {
                     rejectedRecords += 1
                     report(OperationalEvent.recordRejected(source: name, issue: conflict))
                 }
-                if step.late, case .session(let session) = parsedRecord.record {
-                    let highest = replay.state(of: session.client)?.episodes[session.episode]?.highestSession ?? session.session
+                if step.late {
+                    let session = batch.sessions[entry.index]
                     report(OperationalEvent.lateRecord(
-                        source: name, line: parsedRecord.line, client: session.client,
-                        episode: session.episode, session: session.session, highestSession: highest
+                        source: name, line: entry.line, client: session.client,
+                        episode: session.episode, session: session.session, highestSession: step.highestSession ?? session.session
                     ))
                 }
-                if explain { printExplanations(step.explanations, record: parsedRecord.record) }
-                for alert in step.alerts {
-                    if json { output.writeJSONLine(alert) } else { output.write(AlertTable.row(alert)) }
-                }
+                if explain { printExplanations(step.explanations, session: batch.sessions[entry.index]) }
+                for alert in step.alerts { pending.append(.alert(alert)) }
             }
         }
     }
 
     private mutating func report(_ event: OperationalEvent) {
-        output.flush()
-        FileHandle.standardError.write(Data((event.fallbackLine + "\n").utf8))
+        pending.append(.error(event.fallbackLine))
     }
 
-    private mutating func printExplanations(_ explanations: [AllianceEngine.Explanation], record: Record) {
-        guard case .session(let session) = record else { return }
+    private mutating func printExplanations(_ explanations: [AllianceEngine.Explanation], session: SessionRecord) {
         for explanation in explanations {
             let instrument = explanation.instrument.map { " \($0)" } ?? ""
             let mark = explanation.fired ? "fired" : "quiet"
-            output.write("# \(session.client) episode \(session.episode) session \(session.session): \(explanation.rule.rawValue)\(instrument) \(mark): \(explanation.reason)\n")
+            pending.append(.text("# \(session.client) episode \(session.episode) session \(session.session): \(explanation.rule.rawValue)\(instrument) \(mark): \(explanation.reason)\n"))
         }
     }
 }

@@ -86,20 +86,3 @@ final class ReplayFileReader {
         }
     }
 }
-
-extension ParsedFile {
-    /// Moves line numbers on by `offset` (a piece that starts further into its file).
-    mutating func shiftLines(by offset: Int) {
-        guard offset != 0 else { return }
-        for index in entries.indices {
-            switch entries[index] {
-            case .record(var record):
-                record.line += offset
-                entries[index] = .record(record)
-            case .rejected(var rejected):
-                rejected.issue.line += offset
-                entries[index] = .rejected(rejected)
-            }
-        }
-    }
-}

@@ -39,18 +39,40 @@ public struct AllianceEngine: Sendable {
         _ record: Record, canonical: String, origin: RecordOrigin,
         client: inout ClientState, clinician: inout ClinicianState?, explain: Bool
     ) -> (outcome: Outcome, explanations: [Explanation]) {
+        ingest(
+            record, fingerprint: RecordFingerprint(canonical: canonical), origin: origin,
+            client: &client, clinician: &clinician, explain: explain
+        )
+    }
+
+    /// ``ingest(_:canonical:origin:client:clinician:explain:)`` with the fingerprint of the
+    /// record's canonical text already made (``ParsedRecord/fingerprint``).
+    public func ingest(
+        _ record: Record, fingerprint: RecordFingerprint, origin: RecordOrigin,
+        client: inout ClientState, clinician: inout ClinicianState?, explain: Bool
+    ) -> (outcome: Outcome, explanations: [Explanation]) {
         switch record {
         case .profile(let profile):
-            client.profile.apply(profile.update)
+            ingest(profile: profile, client: &client)
             return (.stored(alerts: [], late: false), [])
         case .session(let session):
-            var evaluation = SessionEvaluation(engine: self, explain: explain)
-            let outcome = evaluation.ingest(
-                session, fingerprint: RecordFingerprint(canonical: canonical), origin: origin,
-                client: &client, clinician: &clinician
-            )
-            return (outcome, evaluation.explanations)
+            return ingest(session: session, fingerprint: fingerprint, origin: origin, client: &client, clinician: &clinician, explain: explain)
         }
+    }
+
+    /// A profile record: its update is merged into the client's profile.
+    public func ingest(profile: ProfileRecord, client: inout ClientState) {
+        client.profile.apply(profile.update)
+    }
+
+    /// A session record; `clinician` must be the state of the record's clinician when it has one.
+    public func ingest(
+        session: SessionRecord, fingerprint: RecordFingerprint, origin: RecordOrigin,
+        client: inout ClientState, clinician: inout ClinicianState?, explain: Bool
+    ) -> (outcome: Outcome, explanations: [Explanation]) {
+        var evaluation = SessionEvaluation(engine: self, explain: explain)
+        let outcome = evaluation.ingest(session, fingerprint: fingerprint, origin: origin, client: &client, clinician: &clinician)
+        return (outcome, evaluation.explanations)
     }
 
     /// `lapse` for one client at `now` (SPEC §5): at most one alert per stored record.

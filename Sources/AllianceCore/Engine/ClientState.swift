@@ -208,6 +208,11 @@ public struct ClinicianState: Hashable, Sendable, Codable {
         get { kind == .rigid ? rigid : uninvolved }
         set { if kind == .rigid { rigid = newValue } else { uninvolved = newValue } }
     }
+
+    /// Runs `body` on one pattern's history in place.
+    mutating func withHistory<Result>(of kind: PatternKind, _ body: (inout PatternHistory) -> Result) -> Result {
+        kind == .rigid ? body(&rigid) : body(&uninvolved)
+    }
 }
 
 /// The two therapist-behaviour patterns.

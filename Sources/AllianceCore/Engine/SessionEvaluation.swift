@@ -175,12 +175,13 @@ struct SessionEvaluation {
         for alerts: [Alert], record: SessionRecord, origin: RecordOrigin,
         clinician: inout ClinicianState?, builder: AlertBuilder
     ) -> [(order: Int, alert: Alert)] {
-        guard let name = record.clinician, var state = clinician else { return [] }
+        // Mutated in place: a copy would copy the clinician's pattern history.
+        guard let name = record.clinician, clinician != nil else { return [] }
         var result: [(order: Int, alert: Alert)] = []
         for kind in PatternKind.allCases where alerts.contains(where: { $0.rule == kind.rule }) {
-            var history = state[pattern: kind]
-            let (verdict, _) = ClinicianPatternRule.evaluate(kind, client: record.client, date: record.date, history: &history, settings: settings)
-            state[pattern: kind] = history
+            let (verdict, _) = clinician!.withHistory(of: kind) { history in
+                ClinicianPatternRule.evaluate(kind, client: record.client, date: record.date, history: &history, settings: settings)
+            }
             if explain, case .quiet(let reason) = verdict {
                 explanations.append(.init(rule: .clinicianPattern, instrument: nil, fired: false, reason: reason))
             }
@@ -189,7 +190,6 @@ struct SessionEvaluation {
                 result.append((order(.clinicianPattern, nil, kind), alert))
             }
         }
-        clinician = state
         return result
     }
 }

@@ -44,16 +44,24 @@ public struct ParsedRecord: Sendable {
     public var line: Int
     public var record: Record
     /// ``SessionRecord/canonicalJSON`` or ``ProfileRecord/canonicalJSON``, for telling an
-    /// identical duplicate from a conflict.
+    /// identical duplicate from a conflict; empty when the parser was told not to keep it
+    /// (``RecordParser/keepsCanonical``).
     public var canonical: String
+    /// The digest of `canonical`, made while parsing (`replay` parses on another core).
+    public var fingerprint: RecordFingerprint
     /// Where the record's bytes are in the parsed file (to keep a later-rejected record, e.g. a
     /// conflict, as written).
     public var sourceRange: Range<Int>
 
     public init(line: Int, record: Record, canonical: String, sourceRange: Range<Int> = 0..<0) {
+        self.init(line: line, record: record, canonical: canonical, fingerprint: RecordFingerprint(canonical: canonical), sourceRange: sourceRange)
+    }
+
+    public init(line: Int, record: Record, canonical: String, fingerprint: RecordFingerprint, sourceRange: Range<Int> = 0..<0) {
         self.line = line
         self.record = record
         self.canonical = canonical
+        self.fingerprint = fingerprint
         self.sourceRange = sourceRange
     }
 

@@ -1,13 +1,14 @@
 extension RecordParser {
     /// `.jsonl` / `.ndjson`: one record per line; whitespace-only lines are skipped, `\r\n`
-    /// endings are accepted, and a bad line is rejected alone (SPEC §3.5).
-    func parseJSONLines(_ buffer: UnsafeBufferPointer<UInt8>, scratch: UnsafeMutableBufferPointer<UInt8>) -> ParsedFile {
+    /// endings are accepted, and a bad line is rejected alone (SPEC §3.5). `firstLine` is the
+    /// number of the buffer's first line in its file.
+    func parseJSONLines(_ buffer: UnsafeBufferPointer<UInt8>, firstLine: Int, scratch: UnsafeMutableBufferPointer<UInt8>) -> ParsedFile {
         var entries: [ParsedEntry] = []
         // Entries are large; growing the array by doubling would copy each several times.
         entries.reserveCapacity(Self.lineCount(buffer))
         var parser = JSONParser()
         var lineStart = 0
-        var lineNumber = 0
+        var lineNumber = firstLine - 1
         while lineStart < buffer.count {
             lineNumber += 1
             let lineEnd = ByteSearch.nextLineBreak(in: buffer, from: lineStart)

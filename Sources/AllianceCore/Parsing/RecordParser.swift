@@ -3,6 +3,9 @@
 /// Pure: the caller reads the file and passes today's date, which decides `future-date`.
 public struct RecordParser: Sendable {
     let validator: RecordValidator
+    /// Whether ``ParsedRecord/canonical`` keeps the canonical text (the daemon stores it) or is
+    /// left empty once the fingerprint is made (`replay` needs only the fingerprint).
+    public var keepsCanonical = true
 
     /// A record dated after `today` + 1 day is rejected as `future-date`.
     public init(settings: Settings, today: CalendarDate) {
@@ -23,12 +26,21 @@ public struct RecordParser: Sendable {
 
     /// Parses `bytes` as a file of `format`.
     public func parse(_ bytes: [UInt8], as format: RecordFileFormat) -> ParsedFile {
+        parse(bytes, as: format, firstLine: 1)
+    }
+
+    /// Parses a piece of a JSON-lines file that starts on line `firstLine` of the file.
+    public func parseJSONLines(_ bytes: [UInt8], firstLine: Int) -> ParsedFile {
+        parse(bytes, as: .jsonLines, firstLine: firstLine)
+    }
+
+    private func parse(_ bytes: [UInt8], as format: RecordFileFormat, firstLine: Int) -> ParsedFile {
         // Storage for writing each record's canonical form, reused across the file's records.
         let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: CanonicalJSONWriter.scratchCapacity)
         defer { scratch.deallocate() }
         return bytes.withUnsafeBufferPointer { buffer in
             switch format {
-            case .jsonLines: return parseJSONLines(buffer, scratch: scratch)
+            case .jsonLines: return parseJSONLines(buffer, firstLine: firstLine, scratch: scratch)
             case .json: return parseJSONDocument(buffer, scratch: scratch)
             case .csv: return parseCSV(buffer, scratch: scratch)
             }
@@ -45,7 +57,11 @@ public struct RecordParser: Sendable {
             let tape = JSONTape(nodes: nodes, source: source)
             do throws(RecordProblem) {
                 let parsed = try validator.parsedRecord(tape, root: root, mayHaveTooLargeNumbers: parser.hasTooLargeNumber, scratch: scratch)
-                return .record(ParsedRecord(line: line, record: parsed.record, canonical: parsed.canonical, sourceRange: sourceRange))
+                let fingerprint = RecordFingerprint(canonical: parsed.canonical)
+                return .record(ParsedRecord(
+                    line: line, record: parsed.record, canonical: keepsCanonical ? parsed.canonical : "",
+                    fingerprint: fingerprint, sourceRange: sourceRange
+                ))
             } catch {
                 return .rejected(RejectedRecord(issue: error.issue(line: line), text: rejectedText(tape), sourceRange: sourceRange))
             }

@@ -2,12 +2,18 @@
 /// (SPEC §8). The clock for `lapse` is the latest date among the session records accepted so far.
 public struct ReplayRun: Sendable {
     public let engine: AllianceEngine
-    private var clients: [String: ClientState] = [:]
-    private var clinicians: [String: ClinicianState] = [:]
+    /// Client states by client number (``ReplayNames``): an array, not a dictionary keyed by
+    /// name, because `replay` runs millions of records and the name is hashed on another core.
+    private var clients: [ClientState] = []
+    private var clinicians: [ClinicianState?] = []
+    /// Numbers for the records given without ``ReplayKeys``.
+    private var names = ReplayNames()
     /// `now` for lapse: the latest session date accepted so far.
     public private(set) var now: CalendarDate?
-    /// Clients whose lapse window opens on a day (day number → clients), checked as `now` passes it.
-    private var lapseDue: [Int: [String]] = [:]
+    /// Clients whose lapse window opens on a day (day number → client numbers), checked as `now`
+    /// passes it.
+    private var lapseDue: [Int: [Int32]] = [:]
+    private var lastLapseCheck: CalendarDate?
     public private(set) var summary = ReplaySummary()
 
     public init(settings: Settings) { engine = AllianceEngine(settings: settings) }
@@ -17,25 +23,64 @@ public struct ReplayRun: Sendable {
         public var alerts: [Alert] = []
         /// Set for a late record (SPEC §3.1): stored, no rules evaluated.
         public var late = false
+        /// For a late record: the highest session number stored in its episode.
+        public var highestSession: Int?
         public var duplicate = false
         public var conflict: RecordIssue?
         public var explanations: [AllianceEngine.Explanation] = []
     }
 
+    /// Ingests one record, numbering its client and clinician itself. Do not mix with
+    /// ``ingest(_:fingerprint:keys:origin:explain:)`` in one run.
     public mutating func ingest(_ record: Record, canonical: String, origin: RecordOrigin, explain: Bool = false) -> Step {
-        let name = record.client
-        var clinicianName: String?
-        var clinician: ClinicianState?
-        if let id = record.sessionClinician {
-            clinicianName = id
-            clinician = clinicians.removeValue(forKey: id) ?? ClinicianState(clinician: id)
+        let keys = names.keys(for: record)
+        return ingest(record, fingerprint: RecordFingerprint(canonical: canonical), keys: keys, origin: origin, explain: explain)
+    }
+
+    /// Ingests one record whose client and clinician were numbered by one ``ReplayNames`` that
+    /// saw every record of the run in order.
+    public mutating func ingest(
+        _ record: Record, fingerprint: RecordFingerprint, keys: ReplayKeys, origin: RecordOrigin, explain: Bool = false
+    ) -> Step {
+        switch record {
+        case .session(let session): return ingest(session: session, fingerprint: fingerprint, keys: keys, origin: origin, explain: explain)
+        case .profile(let profile): return ingest(profile: profile, keys: keys)
         }
-        // Mutated in place in the dictionary: a copy would copy the client's whole history.
-        let (outcome, explanations) = engine.ingest(
-            record, canonical: canonical, origin: origin,
-            client: &clients[name, default: ClientState(client: name)], clinician: &clinician, explain: explain
-        )
-        if let clinicianName, let clinician { clinicians[clinicianName] = clinician }
+    }
+
+    /// ``ingest(_:fingerprint:keys:origin:explain:)`` for a profile record.
+    public mutating func ingest(profile: ProfileRecord, keys: ReplayKeys) -> Step {
+        let index = clientIndex(keys, name: profile.client)
+        engine.ingest(profile: profile, client: &clients[index])
+        summary.records += 1
+        return Step()
+    }
+
+    /// ``ingest(_:fingerprint:keys:origin:explain:)`` for a session record.
+    public mutating func ingest(
+        session: SessionRecord, fingerprint: RecordFingerprint, keys: ReplayKeys, origin: RecordOrigin, explain: Bool = false
+    ) -> Step {
+        let index = clientIndex(keys, name: session.client)
+        var noClinician: ClinicianState?
+        if let clinician = keys.clinician, let name = session.clinician {
+            let number = Int(clinician)
+            if number >= clinicians.count { clinicians.append(contentsOf: repeatElement(nil, count: number - clinicians.count + 1)) }
+            if clinicians[number]?.clinician.isEmpty ?? true { clinicians[number] = ClinicianState(clinician: name) }
+        }
+        // Client and clinician states are mutated in place in their arrays: a copy would copy
+        // the client's whole history.
+        let (outcome, explanations): (AllianceEngine.Outcome, [AllianceEngine.Explanation])
+        if let clinician = keys.clinician {
+            (outcome, explanations) = engine.ingest(
+                session: session, fingerprint: fingerprint, origin: origin,
+                client: &clients[index], clinician: &clinicians[Int(clinician)], explain: explain
+            )
+        } else {
+            (outcome, explanations) = engine.ingest(
+                session: session, fingerprint: fingerprint, origin: origin,
+                client: &clients[index], clinician: &noClinician, explain: explain
+            )
+        }
         var step = Step(explanations: explanations)
         switch outcome {
         case .duplicate:
@@ -51,22 +96,23 @@ public struct ReplayRun: Sendable {
             step.late = late
         }
         summary.records += 1
-        if let date = record.sessionDate {
-            summary.sessions += 1
-            if let current = now { now = max(current, date) } else { now = date }
-            if step.late { summary.lateRecords += 1 }
+        summary.sessions += 1
+        if let current = now { now = max(current, session.date) } else { now = session.date }
+        if step.late {
+            summary.lateRecords += 1
+            step.highestSession = clients[index].episodes[session.episode]?.highestSession
         }
         // Lapse: this client first, then every client whose window opened since the last check.
         if let now {
-            if let alert = engine.checkLapse(client: &clients[name, default: ClientState(client: name)], now: now) {
+            if let alert = engine.checkLapse(client: &clients[index], now: now) {
                 step.alerts.append(alert)
             }
-            if let client = clients[name] { schedule(client) }
+            schedule(index)
             if let previous = lastLapseCheck, previous < now {
                 for day in (previous.dayNumber + 1)...now.dayNumber {
                     guard let due = lapseDue.removeValue(forKey: day) else { continue }
-                    for other in due where other != name && clients[other] != nil {
-                        if let alert = engine.checkLapse(client: &clients[other]!, now: now) { step.alerts.append(alert) }
+                    for other in due where Int(other) != index {
+                        if let alert = engine.checkLapse(client: &clients[Int(other)], now: now) { step.alerts.append(alert) }
                     }
                 }
             }
@@ -76,18 +122,61 @@ public struct ReplayRun: Sendable {
         return step
     }
 
-    private var lastLapseCheck: CalendarDate?
-
-    /// Remembers when this client's lapse window opens, if it is still ahead.
-    private mutating func schedule(_ client: ClientState) {
-        guard let window = client.latest?.lapseWindow(engine.settings.lapse), let now else { return }
-        let opens = window.lowerBound
-        guard opens > now else { return }
-        lapseDue[opens.dayNumber, default: []].append(client.client)
+    /// The index of the record's client in `clients`, which grows to hold it.
+    private mutating func clientIndex(_ keys: ReplayKeys, name: String) -> Int {
+        let index = Int(keys.client)
+        if index >= clients.count {
+            clients.append(contentsOf: repeatElement(ClientState(client: ""), count: index - clients.count + 1))
+        }
+        if clients[index].client.isEmpty { clients[index].client = name }
+        return index
     }
 
-    /// The state of one client, for tests and `--explain`.
-    public func state(of client: String) -> ClientState? { clients[client] }
+    /// Remembers when this client's lapse window opens, if it is still ahead.
+    private mutating func schedule(_ index: Int) {
+        guard let window = clients[index].latest?.lapseWindow(engine.settings.lapse), let now else { return }
+        let opens = window.lowerBound
+        guard opens > now else { return }
+        lapseDue[opens.dayNumber, default: []].append(Int32(index))
+    }
+
+    /// The state of one client, for tests (a linear search).
+    public func state(of client: String) -> ClientState? { clients.first { $0.client == client } }
+}
+
+/// The client and clinician numbers of a record in one `replay` run.
+public struct ReplayKeys: Hashable, Sendable {
+    public var client: Int32
+    public var clinician: Int32?
+
+    public init(client: Int32, clinician: Int32?) {
+        self.client = client
+        self.clinician = clinician
+    }
+}
+
+/// Numbers clients and clinicians in the order they first appear, so that ``ReplayRun`` keeps
+/// their states in arrays. `replay` numbers each piece of a file on the core that parses it.
+public struct ReplayNames: Sendable {
+    private var clients: [String: Int32] = [:]
+    private var clinicians: [String: Int32] = [:]
+
+    public init() {}
+
+    public mutating func keys(for record: Record) -> ReplayKeys {
+        keys(client: record.client, clinician: record.sessionClinician)
+    }
+
+    public mutating func keys(client: String, clinician: String?) -> ReplayKeys {
+        ReplayKeys(client: Self.number(client, in: &clients), clinician: clinician.map { Self.number($0, in: &clinicians) })
+    }
+
+    /// The name's number, a new one for a new name, with one hash of the name.
+    private static func number(_ name: String, in table: inout [String: Int32]) -> Int32 {
+        func read(_ value: inout Int32) -> Int32 { value }
+        let next = Int32(table.count)
+        return read(&table[name, default: next])
+    }
 }
 
 /// Counts for `replay --summary`: what a clinic needs to tune thresholds against alert fatigue.
