@@ -163,7 +163,7 @@ struct ReplayReader {
                 case .success(nil):
                     break pieces
                 case .success(let chunk?):
-                    send(name, parser.parseJSONLines(chunk.bytes, firstLine: chunk.firstLine))
+                    pieces.put(.parsed(file: name, ReplayBatch(jsonLines: chunk.bytes, firstLine: chunk.firstLine, parser: parser, names: &names)))
                 }
             }
         }
@@ -223,33 +223,37 @@ struct ReplaySession {
             reject(file: name, rejection)
             return
         }
-        for entry in batch.entries {
-            switch entry.kind {
-            case .rejected:
-                rejectedRecords += 1
-                report(OperationalEvent.recordRejected(source: name, issue: batch.rejections[entry.index]))
-            case .profile:
-                _ = replay.ingest(profile: batch.profiles[entry.index], keys: entry.keys)
-            case .session:
-                let origin = RecordOrigin(source: name, line: entry.line)
-                let step = replay.ingest(
-                    session: batch.sessions[entry.index], fingerprint: entry.fingerprint, keys: entry.keys, origin: origin, explain: explain
-                )
-                if let conflict = step.conflict {
+        // Records are borrowed where they lie: an array's subscript would copy each one.
+        batch.sessions.withUnsafeBufferPointer { sessions in
+            for entry in batch.entries {
+                switch entry.kind {
+                case .rejected:
                     rejectedRecords += 1
-                    report(OperationalEvent.recordRejected(source: name, issue: conflict))
+                    report(OperationalEvent.recordRejected(source: name, issue: batch.rejections[entry.index]))
+                case .profile:
+                    _ = replay.ingest(profile: batch.profiles[entry.index], keys: entry.keys)
+                case .session:
+                    ingest(sessions[entry.index], entry, file: name)
                 }
-                if step.late {
-                    let session = batch.sessions[entry.index]
-                    report(OperationalEvent.lateRecord(
-                        source: name, line: entry.line, client: session.client,
-                        episode: session.episode, session: session.session, highestSession: step.highestSession ?? session.session
-                    ))
-                }
-                if explain { printExplanations(step.explanations, session: batch.sessions[entry.index]) }
-                for alert in step.alerts { pending.append(.alert(alert)) }
             }
         }
+    }
+
+    private mutating func ingest(_ session: borrowing SessionRecord, _ entry: ReplayBatch.Entry, file name: String) {
+        let origin = RecordOrigin(source: name, line: entry.line)
+        let step = replay.ingest(session: session, fingerprint: entry.fingerprint, keys: entry.keys, origin: origin, explain: explain)
+        if let conflict = step.conflict {
+            rejectedRecords += 1
+            report(OperationalEvent.recordRejected(source: name, issue: conflict))
+        }
+        if step.late {
+            report(OperationalEvent.lateRecord(
+                source: name, line: entry.line, client: session.client,
+                episode: session.episode, session: session.session, highestSession: step.highestSession ?? session.session
+            ))
+        }
+        if explain { printExplanations(step.explanations, session: session) }
+        for alert in step.alerts { pending.append(.alert(alert)) }
     }
 
     private mutating func report(_ event: OperationalEvent) {
@@ -275,7 +279,7 @@ struct StandardOutput {
     }
 
     mutating func writeJSONLine(_ alert: Alert) {
-        JSONText.appendLine(alert.journalFields, to: &buffer)
+        alert.appendJSONLine(to: &buffer)
         if buffer.count >= 1 << 16 { flush() }
     }
 

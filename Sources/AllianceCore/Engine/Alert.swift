@@ -16,10 +16,10 @@ public struct RecordOrigin: Hashable, Sendable, Codable {
 public struct Alert: Hashable, Sendable {
     public var rule: RuleID
     public var priority: Priority
-    private var content: Content
+    var content: Content
 
     /// The text, written or still to write. Indirect: an alert stays a few words wide.
-    private indirect enum Content: Sendable {
+    indirect enum Content: Sendable {
         case written(key: String, message: String, fields: [JournalField])
         case session(AlertDraft, AlertSubject, title: String, risk: Bool)
         case clinician(AlertDraft, clinician: String, date: CalendarDate, source: String, title: String)

@@ -77,6 +77,8 @@ public struct AllianceEngine: Sendable {
 
     /// `lapse` for one client at `now` (SPEC §5): at most one alert per stored record.
     public func checkLapse(client: inout ClientState, now: CalendarDate) -> Alert? {
+        // Runs for every record: the common answer is found without copying the latest session.
+        guard client.latest?.lapseWindow(settings.lapse)?.contains(now) == true else { return nil }
         guard case .fired(let draft) = LapseRule.evaluate(client.latest, now: now, settings: settings),
               var latest = client.latest
         else { return nil }

@@ -1,6 +1,7 @@
 /// What a rule concluded for one entry: an alert to raise, or why not.
 public enum RuleVerdict: Hashable, Sendable {
-    case fired(AlertDraft)
+    /// Boxed: most verdicts are quiet, and a verdict stays two words wide to return.
+    indirect case fired(AlertDraft)
     case quiet(String)
 
     var draft: AlertDraft? {

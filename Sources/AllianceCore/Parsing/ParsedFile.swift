@@ -24,6 +24,23 @@ public struct ParsedFile: Sendable {
     }
 }
 
+/// Where the parser puts a file's records, in file order, as it makes them.
+protocol ParsedRecordSink {
+    mutating func reserveCapacity(_ count: Int)
+    mutating func add(record: consuming Record, line: Int, canonical: String, fingerprint: RecordFingerprint, sourceRange: Range<Int>)
+    mutating func add(rejected: RejectedRecord)
+}
+
+extension ParsedFile: ParsedRecordSink {
+    mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
+
+    mutating func add(record: consuming Record, line: Int, canonical: String, fingerprint: RecordFingerprint, sourceRange: Range<Int>) {
+        entries.append(.record(ParsedRecord(line: line, record: record, canonical: canonical, fingerprint: fingerprint, sourceRange: sourceRange)))
+    }
+
+    mutating func add(rejected: RejectedRecord) { entries.append(.rejected(rejected)) }
+}
+
 /// One record of a file: valid, or rejected with the reason.
 public enum ParsedEntry: Sendable {
     case record(ParsedRecord)

@@ -3,9 +3,17 @@ extension RecordParser {
     /// endings are accepted, and a bad line is rejected alone (SPEC §3.5). `firstLine` is the
     /// number of the buffer's first line in its file.
     func parseJSONLines(_ buffer: UnsafeBufferPointer<UInt8>, firstLine: Int, scratch: UnsafeMutableBufferPointer<UInt8>) -> ParsedFile {
-        var entries: [ParsedEntry] = []
+        var file = ParsedFile()
+        parseJSONLines(buffer, firstLine: firstLine, scratch: scratch, into: &file)
+        return file
+    }
+
+    /// ``parseJSONLines(_:firstLine:scratch:)`` into any sink (`replay` lays records out its own way).
+    func parseJSONLines<Sink: ParsedRecordSink>(
+        _ buffer: UnsafeBufferPointer<UInt8>, firstLine: Int, scratch: UnsafeMutableBufferPointer<UInt8>, into sink: inout Sink
+    ) {
         // Entries are large; growing the array by doubling would copy each several times.
-        entries.reserveCapacity(Self.lineCount(buffer))
+        sink.reserveCapacity(Self.lineCount(buffer))
         var parser = JSONParser()
         var lineStart = 0
         var lineNumber = firstLine - 1
@@ -23,14 +31,13 @@ extension RecordParser {
                 try parser.parse(line)
             } catch {
                 let issue = RecordIssue(line: lineNumber, reason: .invalidJSON, message: error.message(column: error.offset + 1))
-                entries.append(.rejected(RejectedRecord(issue: issue, text: Self.text(buffer, range), sourceRange: range)))
+                sink.add(rejected: RejectedRecord(issue: issue, text: Self.text(buffer, range), sourceRange: range))
                 continue
             }
-            entries.append(entry(parser, root: 0, source: line, line: lineNumber, sourceRange: range, scratch: scratch) { _ in
+            addEntry(parser, root: 0, source: line, line: lineNumber, sourceRange: range, scratch: scratch, into: &sink) { _ in
                 Self.text(buffer, range)
-            })
+            }
         }
-        return ParsedFile(entries: entries)
     }
 
     private static func lineCount(_ buffer: UnsafeBufferPointer<UInt8>) -> Int {

@@ -34,6 +34,15 @@ public struct RecordParser: Sendable {
         parse(bytes, as: .jsonLines, firstLine: firstLine)
     }
 
+    /// ``parseJSONLines(_:firstLine:)`` into any sink.
+    func parseJSONLines<Sink: ParsedRecordSink>(_ bytes: [UInt8], firstLine: Int, into sink: inout Sink) {
+        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: CanonicalJSONWriter.scratchCapacity)
+        defer { scratch.deallocate() }
+        bytes.withUnsafeBufferPointer { buffer in
+            parseJSONLines(buffer, firstLine: firstLine, scratch: scratch, into: &sink)
+        }
+    }
+
     private func parse(_ bytes: [UInt8], as format: RecordFileFormat, firstLine: Int) -> ParsedFile {
         // Storage for writing each record's canonical form, reused across the file's records.
         let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: CanonicalJSONWriter.scratchCapacity)
@@ -53,17 +62,28 @@ public struct RecordParser: Sendable {
         _ parser: JSONParser, root: Int, source: UnsafeBufferPointer<UInt8>, line: Int,
         sourceRange: Range<Int>, scratch: UnsafeMutableBufferPointer<UInt8>, rejectedText: (JSONTape) -> String
     ) -> ParsedEntry {
+        var file = ParsedFile()
+        addEntry(parser, root: root, source: source, line: line, sourceRange: sourceRange, scratch: scratch, into: &file, rejectedText: rejectedText)
+        return file.entries[0]
+    }
+
+    /// Adds the record at `root` of the parser's last text to `sink`, valid or rejected.
+    func addEntry<Sink: ParsedRecordSink>(
+        _ parser: JSONParser, root: Int, source: UnsafeBufferPointer<UInt8>, line: Int,
+        sourceRange: Range<Int>, scratch: UnsafeMutableBufferPointer<UInt8>, into sink: inout Sink,
+        rejectedText: (JSONTape) -> String
+    ) {
         parser.nodes.withUnsafeBufferPointer { nodes in
             let tape = JSONTape(nodes: nodes, source: source)
             do throws(RecordProblem) {
-                let parsed = try validator.parsedRecord(tape, root: root, mayHaveTooLargeNumbers: parser.hasTooLargeNumber, scratch: scratch)
-                let fingerprint = RecordFingerprint(canonical: parsed.canonical)
-                return .record(ParsedRecord(
-                    line: line, record: parsed.record, canonical: keepsCanonical ? parsed.canonical : "",
+                let (record, canonical) = try validator.parsedRecord(tape, root: root, mayHaveTooLargeNumbers: parser.hasTooLargeNumber, scratch: scratch)
+                let fingerprint = RecordFingerprint(canonical: canonical)
+                sink.add(
+                    record: record, line: line, canonical: keepsCanonical ? canonical : "",
                     fingerprint: fingerprint, sourceRange: sourceRange
-                ))
+                )
             } catch {
-                return .rejected(RejectedRecord(issue: error.issue(line: line), text: rejectedText(tape), sourceRange: sourceRange))
+                sink.add(rejected: RejectedRecord(issue: error.issue(line: line), text: rejectedText(tape), sourceRange: sourceRange))
             }
         }
     }

@@ -26,27 +26,66 @@ public struct ReplayBatch: Sendable {
 
     /// Lays out `parsed`, numbering its clients and clinicians with `names`.
     public init(_ parsed: ParsedFile, names: inout ReplayNames) {
-        fileRejection = parsed.fileRejection
-        entries.reserveCapacity(parsed.entries.count)
-        sessions.reserveCapacity(parsed.entries.count)
-        let none = ReplayKeys(client: 0, clinician: nil)
+        var builder = Builder()
+        swap(&builder.names, &names)
+        builder.batch.fileRejection = parsed.fileRejection
+        builder.reserveCapacity(parsed.entries.count)
         for entry in parsed.entries {
             switch entry {
             case .rejected(let rejected):
-                entries.append(Entry(kind: .rejected, index: rejections.count, line: rejected.issue.line, fingerprint: .init(high: 0, low: 0), keys: none))
-                rejections.append(rejected.issue)
+                builder.add(rejected: rejected)
             case .record(let parsedRecord):
-                switch parsedRecord.record {
-                case .session(let session):
-                    let keys = names.keys(client: session.client, clinician: session.clinician)
-                    entries.append(Entry(kind: .session, index: sessions.count, line: parsedRecord.line, fingerprint: parsedRecord.fingerprint, keys: keys))
-                    sessions.append(session)
-                case .profile(let profile):
-                    let keys = names.keys(client: profile.client, clinician: nil)
-                    entries.append(Entry(kind: .profile, index: profiles.count, line: parsedRecord.line, fingerprint: parsedRecord.fingerprint, keys: keys))
-                    profiles.append(profile)
-                }
+                builder.add(
+                    record: parsedRecord.record, line: parsedRecord.line, canonical: "",
+                    fingerprint: parsedRecord.fingerprint, sourceRange: parsedRecord.sourceRange
+                )
             }
+        }
+        swap(&builder.names, &names)
+        self = builder.batch
+    }
+
+    /// Parses a piece of a JSON-lines file that starts on line `firstLine` straight into the
+    /// batch's layout, numbering its clients and clinicians with `names`.
+    public init(jsonLines bytes: [UInt8], firstLine: Int, parser: RecordParser, names: inout ReplayNames) {
+        var builder = Builder()
+        swap(&builder.names, &names)
+        parser.parseJSONLines(bytes, firstLine: firstLine, into: &builder)
+        swap(&builder.names, &names)
+        self = builder.batch
+    }
+
+    private init() {}
+
+    private struct Builder: ParsedRecordSink {
+        var batch = ReplayBatch()
+        var names = ReplayNames()
+
+        mutating func reserveCapacity(_ count: Int) {
+            batch.entries.reserveCapacity(count)
+            batch.sessions.reserveCapacity(count)
+        }
+
+        mutating func add(record: consuming Record, line: Int, canonical: String, fingerprint: RecordFingerprint, sourceRange: Range<Int>) {
+            switch consume record {
+            case .session(let session):
+                let keys = names.keys(client: session.client, clinician: session.clinician)
+                batch.entries.append(Entry(kind: .session, index: batch.sessions.count, line: line, fingerprint: fingerprint, keys: keys))
+                batch.sessions.append(session)
+            case .profile(let profile):
+                let keys = names.keys(client: profile.client, clinician: nil)
+                batch.entries.append(Entry(kind: .profile, index: batch.profiles.count, line: line, fingerprint: fingerprint, keys: keys))
+                batch.profiles.append(profile)
+            }
+        }
+
+        mutating func add(rejected: RejectedRecord) {
+            let none = ReplayKeys(client: 0, clinician: nil)
+            batch.entries.append(Entry(
+                kind: .rejected, index: batch.rejections.count, line: rejected.issue.line,
+                fingerprint: RecordFingerprint(high: 0, low: 0), keys: none
+            ))
+            batch.rejections.append(rejected.issue)
         }
     }
 }
