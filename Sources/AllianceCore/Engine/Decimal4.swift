@@ -114,19 +114,39 @@ extension Decimal4 {
         guard scaled < 1e12 else { return nil }
         let fraction = scaled - scaled.rounded(.down)
         guard (fraction - 0.5).magnitude > 1e-6 else { return nil }
-        let units = Int64(scaled.rounded(.toNearestOrAwayFromZero))
-        let divisor = Int64(scale)
-        var text = (x < 0 && units != 0) ? "-" : ""
-        text += String(units / divisor)
-        if decimals > 0 {
-            let fractionDigits = String(units % divisor)
-            text += "." + String(repeating: "0", count: decimals - fractionDigits.count) + fractionDigits
+        let units = UInt64(scaled.rounded(.toNearestOrAwayFromZero))
+        // Digits written backwards into a small buffer, then made a string in one step: this
+        // runs for every number an alert shows.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { reversed in
+            var count = 0
+            var rest = units
+            for _ in 0..<decimals {
+                reversed[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            if decimals > 0 {
+                reversed[count] = UInt8(ascii: ".")
+                count += 1
+            }
+            repeat {
+                reversed[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            if x < 0, units != 0 {
+                reversed[count] = UInt8(ascii: "-")
+                count += 1
+            }
+            let length = count
+            return String(unsafeUninitializedCapacity: length) { text in
+                for index in 0..<length { text[index] = reversed[length - 1 - index] }
+                return length
+            }
         }
-        return text
     }
 }
 
-/// Comparisons at 4 decimals (SPEC §4).
 extension Double {
     @inline(__always) static func lessAt4(_ a: Double, _ b: Double) -> Bool { Decimal4.units(a) < Decimal4.units(b) }
     @inline(__always) static func atLeastAt4(_ a: Double, _ b: Double) -> Bool { Decimal4.units(a) >= Decimal4.units(b) }

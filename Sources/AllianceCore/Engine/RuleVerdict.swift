@@ -62,14 +62,28 @@ struct SeriesInput {
 
     /// `relationship=9.1 goals=8.0 approach=5.5 overall=7.0` or `bond=3.75 task=2.50 goal=3.00`.
     var items: String {
+        var text = ""
         switch ratings {
         case .srs(let srs):
-            let one = { (value: Double) in Decimal4.format(value, decimals: 1) }
-            return "relationship=\(one(srs.relationship)) goals=\(one(srs.goals)) approach=\(one(srs.approach)) overall=\(one(srs.overall))"
+            text.reserveCapacity(60)
+            text += "relationship="
+            text += Decimal4.format(srs.relationship, decimals: 1)
+            text += " goals="
+            text += Decimal4.format(srs.goals, decimals: 1)
+            text += " approach="
+            text += Decimal4.format(srs.approach, decimals: 1)
+            text += " overall="
+            text += Decimal4.format(srs.overall, decimals: 1)
         case .waiSR(let wai):
-            let two = { (value: Double) in Decimal4.format(value, decimals: 2) }
-            return "bond=\(two(wai.bond)) task=\(two(wai.task)) goal=\(two(wai.goal))"
+            text.reserveCapacity(32)
+            text += "bond="
+            text += Decimal4.format(wai.bond, decimals: 2)
+            text += " task="
+            text += Decimal4.format(wai.task, decimals: 2)
+            text += " goal="
+            text += Decimal4.format(wai.goal, decimals: 2)
         }
+        return text
     }
 
     func show(_ value: Double) -> String { Decimal4.format(value, decimals: instrument.decimals) }
