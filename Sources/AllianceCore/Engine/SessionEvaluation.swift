@@ -67,21 +67,39 @@ struct SessionEvaluation {
         }
         check(.missedAfterAlert, nil, MissedAfterAlertRule.evaluate(record, earlier: episode.sessions[..<index], settings: settings))
 
+        // Most records raise nothing: no alert to build, no clinician pattern to count.
+        if drafts.isEmpty {
+            episode.sessions[index].alertPriority = nil
+            if becomesLatest { latest?.alertPriority = nil }
+            return .stored(alerts: [], late: false)
+        }
         let builder = AlertBuilder(settings: settings)
         let subject = AlertBuilder.Subject(
             client: record.client, clinician: record.clinician, episode: record.episode,
             session: record.session, date: record.date, recordID: record.id, source: origin.source
         )
-        var built: [(order: Int, alert: Alert)] = drafts.compactMap { entry in
-            builder.build(entry.draft, about: subject, atRisk: atRisk).map { (entry.order, $0) }
+        drafts.sort { $0.order < $1.order }
+        var alerts: [Alert] = []
+        var orders: [Int] = []
+        alerts.reserveCapacity(drafts.count + 1)
+        orders.reserveCapacity(drafts.count + 1)
+        var sessionPriority: Priority?
+        for (order, draft) in drafts {
+            guard let alert = builder.build(draft, about: subject, atRisk: atRisk) else { continue }
+            sessionPriority = sessionPriority.map { min($0, alert.priority) } ?? alert.priority
+            alerts.append(alert)
+            orders.append(order)
         }
-        let sessionPriority = built.map(\.alert.priority).min()
-        built += clinicianAlerts(for: built.map(\.alert), record: record, origin: origin, clinician: &clinician, builder: builder)
-        built.sort { $0.order < $1.order }
+        // A clinician-level alert goes where its rule stands in the alert order.
+        for (order, alert) in clinicianAlerts(for: alerts, record: record, origin: origin, clinician: &clinician, builder: builder) {
+            let position = orders.firstIndex { $0 > order } ?? orders.count
+            orders.insert(order, at: position)
+            alerts.insert(alert, at: position)
+        }
 
         episode.sessions[index].alertPriority = sessionPriority
         if becomesLatest { latest?.alertPriority = sessionPriority }
-        return .stored(alerts: built.map(\.alert), late: false)
+        return .stored(alerts: alerts, late: false)
     }
 
     /// Keeps a fired draft in alert order and, for `--explain`, why the rule fired or not.

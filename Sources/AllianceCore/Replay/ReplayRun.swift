@@ -65,7 +65,8 @@ public struct ReplayRun: Sendable {
         if let clinician = keys.clinician, let name = session.clinician {
             let number = Int(clinician)
             if number >= clinicians.count { clinicians.append(contentsOf: repeatElement(nil, count: number - clinicians.count + 1)) }
-            if clinicians[number]?.clinician.isEmpty ?? true { clinicians[number] = ClinicianState(clinician: name) }
+            // Read in place: the array's getter would copy the state to compare it with nil.
+            if clinicians.withUnsafeBufferPointer({ $0[number] == nil }) { clinicians[number] = ClinicianState(clinician: name) }
         }
         // Client and clinician states are mutated in place in their arrays: a copy would copy
         // the client's whole history.
