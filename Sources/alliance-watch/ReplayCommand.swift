@@ -45,8 +45,8 @@ struct ReplayCommand: AsyncParsableCommand {
         //   reader: read and parse files, number clients → pieces
         //   here:   the rules over every record, in order → output
         //   writer: format alerts, write standard output and error; free what was consumed.
-        let pieces = HandOff<ReplayPiece>(capacity: 4)
-        let output = HandOff<ReplayOutput>(capacity: 4)
+        let pieces = HandOff<ReplayPiece>(capacity: 2)
+        let output = HandOff<ReplayOutput>(capacity: 2)
         let written = DispatchSemaphore(value: 0)
         let files = self.files
         let json = self.json
