@@ -40,6 +40,29 @@ struct CanonicalJSONWriter {
         return writer.text
     }
 
+    /// The fingerprint of the text `write` produces and, when `keepText`, the text itself
+    /// (empty otherwise): `replay` needs only the fingerprint, and making a string of every
+    /// record's canonical form would cost an allocation and a UTF-8 check each.
+    static func form(
+        scratch: UnsafeMutableBufferPointer<UInt8>, keepText: Bool, bound: () -> Int, _ write: (inout CanonicalJSONWriter) -> Void
+    ) -> (text: String, fingerprint: RecordFingerprint) {
+        var writer = CanonicalJSONWriter(buffer: scratch)
+        write(&writer)
+        if !writer.overflowed { return writer.form(keepText: keepText) }
+        let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bound())
+        defer { storage.deallocate() }
+        writer = CanonicalJSONWriter(buffer: storage)
+        write(&writer)
+        precondition(!writer.overflowed, "canonical JSON longer than its bound")
+        return writer.form(keepText: keepText)
+    }
+
+    private func form(keepText: Bool) -> (text: String, fingerprint: RecordFingerprint) {
+        let bytes = UnsafeBufferPointer(rebasing: buffer[..<count])
+        let (high, low) = RecordFingerprint.digest(UnsafeRawBufferPointer(bytes))
+        return (keepText ? String(decoding: bytes, as: UTF8.self) : "", RecordFingerprint(high: high, low: low))
+    }
+
     /// ``text(scratch:bound:_:)`` with scratch storage on the stack.
     static func text(bound: () -> Int, _ write: (inout CanonicalJSONWriter) -> Void) -> String {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratchCapacity) { scratch in

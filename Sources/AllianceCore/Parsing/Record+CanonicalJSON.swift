@@ -12,6 +12,11 @@ extension SessionRecord {
         CanonicalJSONWriter.text(scratch: scratch, bound: { canonicalJSONBound }, { writeCanonicalJSON(to: &$0) })
     }
 
+    /// The fingerprint of ``canonicalJSON`` and, when `keepText`, the text.
+    func canonicalForm(scratch: UnsafeMutableBufferPointer<UInt8>, keepText: Bool) -> (text: String, fingerprint: RecordFingerprint) {
+        CanonicalJSONWriter.form(scratch: scratch, keepText: keepText, bound: { canonicalJSONBound }, { writeCanonicalJSON(to: &$0) })
+    }
+
     /// At least the length of ``canonicalJSON``, for any values: 800 bytes cover every key and
     /// punctuation mark (450) and the 13 single numbers (26 each); WAI-SR items take 27 each,
     /// and strings are counted as if every byte needed a `\u` escape.
@@ -110,6 +115,11 @@ extension ProfileRecord {
     /// ``canonicalJSON`` written through `scratch` storage that the caller reuses.
     func canonicalJSON(scratch: UnsafeMutableBufferPointer<UInt8>) -> String {
         CanonicalJSONWriter.text(scratch: scratch, bound: { canonicalJSONBound }, { writeCanonicalJSON(to: &$0) })
+    }
+
+    /// The fingerprint of ``canonicalJSON`` and, when `keepText`, the text.
+    func canonicalForm(scratch: UnsafeMutableBufferPointer<UInt8>, keepText: Bool) -> (text: String, fingerprint: RecordFingerprint) {
+        CanonicalJSONWriter.form(scratch: scratch, keepText: keepText, bound: { canonicalJSONBound }, { writeCanonicalJSON(to: &$0) })
     }
 
     /// At least the length of ``canonicalJSON``: keys, punctuation and two numbers take under

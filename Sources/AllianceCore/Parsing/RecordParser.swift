@@ -76,12 +76,10 @@ public struct RecordParser: Sendable {
         parser.nodes.withUnsafeBufferPointer { nodes in
             let tape = JSONTape(nodes: nodes, source: source)
             do throws(RecordProblem) {
-                let (record, canonical) = try validator.parsedRecord(tape, root: root, mayHaveTooLargeNumbers: parser.hasTooLargeNumber, scratch: scratch)
-                let fingerprint = RecordFingerprint(canonical: canonical)
-                sink.add(
-                    record: record, line: line, canonical: keepsCanonical ? canonical : "",
-                    fingerprint: fingerprint, sourceRange: sourceRange
+                let (record, canonical, fingerprint) = try validator.parsedRecord(
+                    tape, root: root, mayHaveTooLargeNumbers: parser.hasTooLargeNumber, scratch: scratch, keepsCanonical: keepsCanonical
                 )
+                sink.add(record: record, line: line, canonical: canonical, fingerprint: fingerprint, sourceRange: sourceRange)
             } catch {
                 sink.add(rejected: RejectedRecord(issue: error.issue(line: line), text: rejectedText(tape), sourceRange: sourceRange))
             }

@@ -22,9 +22,11 @@ struct RecordValidator: Sendable {
     /// gives it with its canonical form, made while the record is at hand rather than from a
     /// copy of it; `scratch` is storage for writing that form (at least
     /// ``CanonicalJSONWriter/scratchCapacity`` bytes), reused across records.
+    /// The canonical text is left empty unless `keepsCanonical`; the fingerprint is always made.
     func parsedRecord(
-        _ tape: JSONTape, root: Int, mayHaveTooLargeNumbers: Bool, scratch: UnsafeMutableBufferPointer<UInt8>
-    ) throws(RecordProblem) -> (record: Record, canonical: String) {
+        _ tape: JSONTape, root: Int, mayHaveTooLargeNumbers: Bool, scratch: UnsafeMutableBufferPointer<UInt8>,
+        keepsCanonical: Bool = true
+    ) throws(RecordProblem) -> (record: Record, canonical: String, fingerprint: RecordFingerprint) {
         guard tape[root].kind == .object else {
             throw RecordProblem(reason: .wrongType, field: nil, message: "expected a record object, got \(IssueText.describe(tape, root))")
         }
@@ -49,16 +51,16 @@ struct RecordValidator: Sendable {
             case "session": break
             case "profile":
                 let profile = try profileRecord(tape, root: root)
-                let canonical = profile.canonicalJSON(scratch: scratch)
-                return (.profile(profile), canonical)
+                let form = profile.canonicalForm(scratch: scratch, keepText: keepsCanonical)
+                return (.profile(profile), form.text, form.fingerprint)
             default:
                 throw RecordProblem(reason: .outOfRange, field: "type", message: "\(IssueText.quoted(tape.string(type))) is not one of session, profile")
             }
         }
         let session = try sessionRecord(tape, root: root)
         // Made first, so that the record's last use moves it into the enum instead of copying.
-        let canonical = session.canonicalJSON(scratch: scratch)
-        return (.session(session), canonical)
+        let form = session.canonicalForm(scratch: scratch, keepText: keepsCanonical)
+        return (.session(session), form.text, form.fingerprint)
     }
 
     @inline(__always)
