@@ -159,8 +159,8 @@ public struct ReplayKeys: Hashable, Sendable {
 /// Numbers clients and clinicians in the order they first appear, so that ``ReplayRun`` keeps
 /// their states in arrays. `replay` numbers each piece of a file on the core that parses it.
 public struct ReplayNames: Sendable {
-    private var clients: [String: Int32] = [:]
-    private var clinicians: [String: Int32] = [:]
+    private var clients = NameTable()
+    private var clinicians = NameTable()
 
     public init() {}
 
@@ -169,14 +169,57 @@ public struct ReplayNames: Sendable {
     }
 
     public mutating func keys(client: String, clinician: String?) -> ReplayKeys {
-        ReplayKeys(client: Self.number(client, in: &clients), clinician: clinician.map { Self.number($0, in: &clinicians) })
+        ReplayKeys(client: clients.number(of: client), clinician: clinician.map { clinicians.number(of: $0) })
+    }
+}
+
+/// Numbers for names in the order they first appear: an open-addressing table keyed by an
+/// FNV-1a hash of the name's UTF-8. Names are short pseudonyms; a `[String: Int32]` spent
+/// twice as long here, in seeded hashing and in a second probe for the key.
+struct NameTable: Sendable {
+    /// 0 for an empty slot, else the hash's high half and the name's number plus one.
+    private var slots = [UInt64](repeating: 0, count: 1024)
+    private var names: [String] = []
+    private var hashes: [UInt64] = []
+
+    mutating func number(of name: String) -> Int32 {
+        let hash = Self.hash(name)
+        let tag = hash >> 32
+        let mask = slots.count - 1
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[index]
+            if slot == 0 { break }
+            let number = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1
+            if slot >> 32 == tag, names[number] == name { return Int32(number) }
+            index = (index + 1) & mask
+        }
+        let number = names.count
+        names.append(name)
+        hashes.append(hash)
+        slots[index] = tag << 32 | UInt64(number + 1)
+        if names.count * 2 > slots.count { grow() }
+        return Int32(number)
     }
 
-    /// The name's number, a new one for a new name, with one hash of the name.
-    private static func number(_ name: String, in table: inout [String: Int32]) -> Int32 {
-        func read(_ value: inout Int32) -> Int32 { value }
-        let next = Int32(table.count)
-        return read(&table[name, default: next])
+    /// Doubles the slots, keeping the load at most one half.
+    private mutating func grow() {
+        slots = [UInt64](repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (number, hash) in hashes.enumerated() {
+            var index = Int(truncatingIfNeeded: hash) & mask
+            while slots[index] != 0 { index = (index + 1) & mask }
+            slots[index] = (hash >> 32) << 32 | UInt64(number + 1)
+        }
+    }
+
+    private static func hash(_ name: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        // Spread the high bits into the low ones, which pick the slot.
+        hash ^= hash >> 29
+        hash = hash &* 0xBF58_476D_1CE4_E5B9
+        return hash ^ (hash >> 32)
     }
 }
 
