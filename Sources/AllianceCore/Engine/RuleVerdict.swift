@@ -1,7 +1,6 @@
 /// What a rule concluded for one entry: an alert to raise, or why not.
 public enum RuleVerdict: Hashable, Sendable {
-    /// Boxed: most verdicts are quiet, and a verdict stays two words wide to return.
-    indirect case fired(AlertDraft)
+    case fired(AlertDraft)
     case quiet(String)
 
     var draft: AlertDraft? {
@@ -11,19 +10,22 @@ public enum RuleVerdict: Hashable, Sendable {
 }
 
 /// The rule-specific part of an alert; `AlertBuilder` adds the record's fields and the priority.
-public struct AlertDraft: Hashable, Sendable {
-    public var rule: RuleID
-    public var instrument: String?
-    public var score: String?
-    public var threshold: String?
-    public var baseline: String?
-    public var items: String?
-    public var pattern: PatternKind?
+///
+/// A class of constants: a draft passes from the rule through the engine into its alert and
+/// on to `replay`'s writer, and is shared on the way instead of copied field by field.
+public final class AlertDraft: Hashable, Sendable {
+    public let rule: RuleID
+    public let instrument: String?
+    public let score: String?
+    public let threshold: String?
+    public let baseline: String?
+    public let items: String?
+    public let pattern: PatternKind?
     /// The part of MESSAGE after `client … session N`: `: SRS 31.0, down 7.0 …`.
-    public var headline: String
-    public var detail: String
+    public let headline: String
+    public let detail: String
     /// Rule-specific escalation (client-tension): the priority may not be milder than this.
-    public var atLeast: Priority?
+    public let atLeast: Priority?
 
     public init(
         rule: RuleID, instrument: String? = nil, score: String? = nil, threshold: String? = nil,
@@ -40,6 +42,19 @@ public struct AlertDraft: Hashable, Sendable {
         self.headline = headline
         self.detail = detail
         self.atLeast = atLeast
+    }
+
+    public static func == (lhs: AlertDraft, rhs: AlertDraft) -> Bool {
+        lhs.rule == rhs.rule && lhs.instrument == rhs.instrument && lhs.score == rhs.score
+            && lhs.threshold == rhs.threshold && lhs.baseline == rhs.baseline && lhs.items == rhs.items
+            && lhs.pattern == rhs.pattern && lhs.headline == rhs.headline && lhs.detail == rhs.detail
+            && lhs.atLeast == rhs.atLeast
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(rule)
+        hasher.combine(instrument)
+        hasher.combine(headline)
     }
 }
 

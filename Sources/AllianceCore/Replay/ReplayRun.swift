@@ -6,6 +6,7 @@ public struct ReplayRun: Sendable {
     /// name, because `replay` runs millions of records and the name is hashed on another core.
     private var clients: [ClientState] = []
     private var clinicians: [ClinicianState?] = []
+    private var clinicianKnown: [Bool] = []
     /// Numbers for the records given without ``ReplayKeys``.
     private var names = ReplayNames()
     /// `now` for lapse: the latest session date accepted so far.
@@ -64,9 +65,15 @@ public struct ReplayRun: Sendable {
         var noClinician: ClinicianState?
         if let clinician = keys.clinician, let name = session.clinician {
             let number = Int(clinician)
-            if number >= clinicians.count { clinicians.append(contentsOf: repeatElement(nil, count: number - clinicians.count + 1)) }
-            // Read in place: the array's getter would copy the state to compare it with nil.
-            if clinicians.withUnsafeBufferPointer({ $0[number] == nil }) { clinicians[number] = ClinicianState(clinician: name) }
+            if number >= clinicians.count {
+                clinicians.append(contentsOf: repeatElement(nil, count: number - clinicians.count + 1))
+                clinicianKnown.append(contentsOf: repeatElement(false, count: number - clinicianKnown.count + 1))
+            }
+            // A flag apart: comparing the state with nil would copy it.
+            if !clinicianKnown[number] {
+                clinicians[number] = ClinicianState(clinician: name)
+                clinicianKnown[number] = true
+            }
         }
         // Client and clinician states are mutated in place in their arrays: a copy would copy
         // the client's whole history.
