@@ -50,8 +50,9 @@ struct ReplayCommand: AsyncParsableCommand {
         let written = DispatchSemaphore(value: 0)
         let files = self.files
         let json = self.json
-        Self.startThread(name: "replay-reader") { ReplayReader(parser: parser, pieces: pieces).read(files) }
-        Self.startThread(name: "replay-writer") {
+        let niceness = Int32(ProcessInfo.processInfo.environment["AW_NICE"].flatMap { Int($0) } ?? 5)
+        Self.startThread(name: "replay-reader", nice: niceness) { ReplayReader(parser: parser, pieces: pieces).read(files) }
+        Self.startThread(name: "replay-writer", nice: niceness) {
             ReplayWriter(json: json).write(output)
             written.signal()
         }
@@ -89,8 +90,14 @@ struct ReplayCommand: AsyncParsableCommand {
         Glibc.exit(opened == 0 ? 1 : 0)
     }
 
-    private static func startThread(name: String, _ body: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: body)
+    /// Starts a helper thread of the pipeline with a lower scheduling weight (nice +N): with
+    /// three threads on two cores, an equal share would leave the rules' thread, the one the
+    /// others wait for, two thirds of a core.
+    private static func startThread(name: String, nice: Int32, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice)
+            body()
+        }
         thread.name = name
         thread.stackSize = 8 << 20
         thread.start()
