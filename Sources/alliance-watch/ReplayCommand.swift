@@ -50,7 +50,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let written = DispatchSemaphore(value: 0)
         let files = self.files
         let json = self.json
-        let niceness = Int32(ProcessInfo.processInfo.environment["AW_NICE"].flatMap { Int($0) } ?? 5)
+        let niceness: Int32 = 5
         Self.startThread(name: "replay-reader", nice: niceness) { ReplayReader(parser: parser, pieces: pieces).read(files) }
         Self.startThread(name: "replay-writer", nice: niceness) {
             ReplayWriter(json: json).write(output)
