@@ -12,7 +12,9 @@ final class ReplayFileReader {
 
     private let descriptor: Int32
     private let path: String
-    private var carry: [UInt8] = []
+    /// Read storage, reused for every piece: bytes `0..<filled` are read and not yet handed out.
+    private var storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 2 * chunkSize)
+    private var filled = 0
     private var atEnd = false
     private var nextLine = 1
 
@@ -27,7 +29,10 @@ final class ReplayFileReader {
         self.path = path
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        close(descriptor)
+        storage.deallocate()
+    }
 
     static func open(path: String) -> Result<ReplayFileReader, RecordIssue> {
         switch SpoolFiles.openRegularFile(atPath: path) {
@@ -46,43 +51,56 @@ final class ReplayFileReader {
 
     /// The next piece of whole lines, nil at the end of the file.
     func nextChunk() -> Result<Chunk?, RecordIssue> {
-        while !atEnd {
-            switch readBlock() {
+        while true {
+            // A piece ends at the last line break once a piece's worth is read, or at the end.
+            if filled >= Self.chunkSize || atEnd {
+                let whole = UnsafeBufferPointer(rebasing: storage[..<filled])
+                if let lastBreak = whole.lastIndex(of: 0x0A) { return .success(emit(upTo: lastBreak + 1)) }
+                if atEnd { return .success(filled == 0 ? nil : emit(upTo: filled)) }
+            }
+            if filled == storage.count {
+                // One line longer than the storage: double it.
+                let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 2 * storage.count)
+                _ = larger.initialize(from: storage)
+                storage.deallocate()
+                storage = larger
+            }
+            switch readMore() {
             case .failure(let issue): return .failure(issue)
-            case .success(nil): atEnd = true
-            case .success(let block?):
-                carry += block
-                guard carry.count >= Self.chunkSize, let lastBreak = carry.lastIndex(of: 0x0A) else { continue }
-                let bytes = Array(carry[...lastBreak])
-                carry.removeSubrange(...lastBreak)
-                return .success(emit(bytes))
+            case .success(0): atEnd = true
+            case .success: continue
             }
         }
-        guard !carry.isEmpty else { return .success(nil) }
-        let bytes = carry
-        carry = []
-        return .success(emit(bytes))
     }
 
-    private func emit(_ bytes: [UInt8]) -> Chunk {
-        let chunk = Chunk(bytes: bytes, firstLine: nextLine)
-        nextLine += bytes.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+    /// Hands out `storage[..<end]` and moves what follows to the front.
+    private func emit(upTo end: Int) -> Chunk {
+        let piece = UnsafeBufferPointer(rebasing: storage[..<end])
+        let chunk = Chunk(bytes: Array(piece), firstLine: nextLine)
+        var lines = 0
+        var index = ByteSearch.nextLineBreak(in: piece, from: 0)
+        while index < end {
+            lines += 1
+            index = ByteSearch.nextLineBreak(in: piece, from: index + 1)
+        }
+        nextLine += lines
+        let rest = filled - end
+        if rest > 0 { storage.baseAddress!.update(from: storage.baseAddress! + end, count: rest) }
+        filled = rest
         return chunk
     }
 
-    /// Up to `chunkSize` bytes; nil at the end of the file.
-    private func readBlock() -> Result<[UInt8]?, RecordIssue> {
-        var block = [UInt8](repeating: 0, count: Self.chunkSize)
+    /// Reads into the free part of `storage`; the count read, 0 at the end of the file.
+    private func readMore() -> Result<Int, RecordIssue> {
         while true {
-            let count = block.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            let count = Glibc.read(descriptor, storage.baseAddress! + filled, storage.count - filled)
             if count < 0 {
                 if errno == EINTR { continue }
                 let message = "cannot read '\(path)': \(String(cString: strerror(errno)))"
                 return .failure(RecordIssue(line: 0, reason: .unreadable, message: message))
             }
-            if count == 0 { return .success(nil) }
-            block.removeSubrange(count...)
-            return .success(block)
+            filled += count
+            return .success(count)
         }
     }
 }

@@ -1,8 +1,8 @@
 /// Finding line breaks in large buffers eight bytes at a time.
-enum ByteSearch {
+public enum ByteSearch {
     /// The index of the first `\n` at or after `start`, or `bytes.count`.
     @inline(__always)
-    static func nextLineBreak(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    public static func nextLineBreak(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var index = start
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
