@@ -41,6 +41,9 @@ struct SessionEvaluation {
         }
         let late = (episode.highestSession ?? 0) > record.session
         if let update = record.profile { profile.apply(update) }
+        // Room for a few sessions at once: growing one element at a time reallocated the
+        // array at every second record of a new episode.
+        if episode.sessions.isEmpty { episode.sessions.reserveCapacity(4) }
         episode.sessions.insert(StoredSession(session: record.session, fingerprint: fingerprint), at: index)
 
         let becomesLatest = latest.map { record.date >= $0.date } ?? true
@@ -174,6 +177,7 @@ struct SessionEvaluation {
         series.declineArmed = decline.armed
         check(.decline, instrument, decline.verdict)
 
+        if series.entries.isEmpty { series.entries.reserveCapacity(4) }
         series.entries.append(SeriesEntry(
             score: input.score, openedRupture: opening != nil,
             rigid: PatternRule.shows(.rigid, input), uninvolved: PatternRule.shows(.uninvolved, input)
