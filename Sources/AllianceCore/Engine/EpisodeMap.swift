@@ -6,7 +6,11 @@ public struct EpisodeMap: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         var state: EpisodeState
     }
 
-    private var entries: [Entry] = []
+    /// The first episode, held inline: most clients have one, and reaching it then takes no
+    /// second memory access (and no array of its own).
+    private var first: Entry?
+    /// Any later episodes, in the order they appeared.
+    private var others: [Entry] = []
 
     public init() {}
 
@@ -14,18 +18,31 @@ public struct EpisodeMap: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
         for (name, state) in elements { self[name] = state }
     }
 
-    public var count: Int { entries.count }
-    public var isEmpty: Bool { entries.isEmpty }
+    public var count: Int { (first == nil ? 0 : 1) + others.count }
+    public var isEmpty: Bool { first == nil }
 
-    private func position(of name: String) -> Int? { entries.firstIndex { $0.name == name } }
+    /// -1 for the first episode, an index into `others`, or nil.
+    private func position(of name: String) -> Int? {
+        guard let firstName = first?.name else { return nil }
+        if firstName == name { return -1 }
+        return others.firstIndex { $0.name == name }
+    }
 
     public subscript(name: String) -> EpisodeState? {
-        get { position(of: name).map { entries[$0].state } }
+        get {
+            switch position(of: name) {
+            case nil: return nil
+            case .some(-1): return first?.state
+            case let index?: return others[index].state
+            }
+        }
         set {
             switch (position(of: name), newValue) {
-            case let (index?, state?): entries[index].state = state
-            case let (nil, state?): entries.append(Entry(name: name, state: state))
-            case let (index?, nil): entries.remove(at: index)
+            case let (.some(-1), state?): first!.state = state
+            case let (index?, state?): others[index].state = state
+            case let (nil, state?): append(Entry(name: name, state: state))
+            case (.some(-1), nil): first = others.isEmpty ? nil : others.removeFirst()
+            case let (index?, nil): others.remove(at: index)
             case (nil, nil): break
             }
         }
@@ -35,20 +52,33 @@ public struct EpisodeMap: Hashable, Sendable, Sequence, ExpressibleByDictionaryL
     public subscript(name: String, default defaultValue: @autoclosure () -> EpisodeState) -> EpisodeState {
         get { self[name] ?? defaultValue() }
         _modify {
-            let index: Int
-            if let found = position(of: name) {
-                index = found
-            } else {
-                entries.append(Entry(name: name, state: defaultValue()))
-                index = entries.count - 1
+            var index = position(of: name)
+            if index == nil {
+                append(Entry(name: name, state: defaultValue()))
+                index = others.isEmpty ? -1 : others.count - 1
             }
-            yield &entries[index].state
+            if index == -1 {
+                yield &first!.state
+            } else {
+                yield &others[index!].state
+            }
         }
     }
 
+    private mutating func append(_ entry: Entry) {
+        if first == nil { first = entry } else { others.append(entry) }
+    }
+
     public func makeIterator() -> AnyIterator<(key: String, value: EpisodeState)> {
-        var iterator = entries.makeIterator()
-        return AnyIterator { iterator.next().map { (key: $0.name, value: $0.state) } }
+        var pendingFirst = first
+        var iterator = others.makeIterator()
+        return AnyIterator {
+            if let entry = pendingFirst {
+                pendingFirst = nil
+                return (key: entry.name, value: entry.state)
+            }
+            return iterator.next().map { (key: $0.name, value: $0.state) }
+        }
     }
 }
 
@@ -58,6 +88,6 @@ extension EpisodeMap: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        try Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0.state) }).encode(to: encoder)
+        try Dictionary(uniqueKeysWithValues: map { ($0.key, $0.value) }).encode(to: encoder)
     }
 }
