@@ -72,6 +72,12 @@ public enum Decimal4 {
     public static func format(_ x: Double, decimals: Int) -> String {
         guard x.isFinite else { return x.description }
         if let fast = fastFormat(x, decimals: decimals) { return fast }
+        return exactFormat(x, decimals: decimals)
+    }
+
+    /// ``format(_:decimals:)`` from the shortest decimal digits, for any finite value (the
+    /// reference the fast path is tested against).
+    static func exactFormat(_ x: Double, decimals: Int) -> String {
         let (negative, digits, exponent) = shortestDigits(x)
         // Round the digit string at position exponent + decimals.
         let keep = exponent + decimals
