@@ -290,9 +290,22 @@ struct StandardOutput {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Writes the buffer to file descriptor 1 directly (without copying it into `Data`); a
+    /// write error other than an interruption ends the program with status 1.
     mutating func flush() {
         guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer))
+        buffer.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    writeToStandardError("alliance-watch: cannot write standard output: \(String(cString: strerror(errno)))")
+                    Glibc.exit(1)
+                }
+                offset += written
+            }
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 }
