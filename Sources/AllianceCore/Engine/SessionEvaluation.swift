@@ -76,6 +76,13 @@ struct SessionEvaluation {
             if becomesLatest { latest?.alertPriority = nil }
             return .stored(alerts: [], late: false)
         }
+        // clinician-pattern counts the pattern alerts this record raises (those enabled).
+        if let name = record.clinician, clinician != nil {
+            for kind in PatternKind.allCases
+            where settings.isEnabled(kind.rule) && drafts.contains(where: { $0.draft.rule == kind.rule }) {
+                clinicianPattern(kind, clinician: name, record: record, state: &clinician!)
+            }
+        }
         let builder = AlertBuilder(settings: settings)
         let subject = AlertBuilder.Subject(
             client: record.client, clinician: record.clinician, episode: record.episode,
@@ -83,21 +90,21 @@ struct SessionEvaluation {
         )
         drafts.sort { $0.order < $1.order }
         var alerts: [Alert] = []
-        var orders: [Int] = []
-        alerts.reserveCapacity(drafts.count + 1)
-        orders.reserveCapacity(drafts.count + 1)
+        alerts.reserveCapacity(drafts.count)
+        // The record's own alerts decide its priority for missed-after-alert and lapse; a
+        // clinician-level alert does not.
         var sessionPriority: Priority?
-        for (order, draft) in drafts {
+        for (_, draft) in drafts {
+            if draft.rule == .clinicianPattern {
+                if let name = record.clinician,
+                   let alert = builder.buildClinicianAlert(draft, clinician: name, date: record.date, source: origin.source) {
+                    alerts.append(alert)
+                }
+                continue
+            }
             guard let alert = builder.build(draft, about: subject, atRisk: atRisk) else { continue }
             sessionPriority = sessionPriority.map { min($0, alert.priority) } ?? alert.priority
             alerts.append(alert)
-            orders.append(order)
-        }
-        // A clinician-level alert goes where its rule stands in the alert order.
-        for (order, alert) in clinicianAlerts(for: alerts, record: record, origin: origin, clinician: &clinician, builder: builder) {
-            let position = orders.firstIndex { $0 > order } ?? orders.count
-            orders.insert(order, at: position)
-            alerts.insert(alert, at: position)
         }
 
         episode.sessions[index].alertPriority = sessionPriority
@@ -193,25 +200,18 @@ struct SessionEvaluation {
         if let opening { series.rupture = opening }
     }
 
-    private mutating func clinicianAlerts(
-        for alerts: [Alert], record: SessionRecord, origin: RecordOrigin,
-        clinician: inout ClinicianState?, builder: AlertBuilder
-    ) -> [(order: Int, alert: Alert)] {
+    /// Records a pattern alert with the clinician's state and keeps the clinician-level draft,
+    /// if the rule fires, in alert order.
+    private mutating func clinicianPattern(_ kind: PatternKind, clinician name: String, record: SessionRecord, state: inout ClinicianState) {
         // Mutated in place: a copy would copy the clinician's pattern history.
-        guard let name = record.clinician, clinician != nil else { return [] }
-        var result: [(order: Int, alert: Alert)] = []
-        for kind in PatternKind.allCases where alerts.contains(where: { $0.rule == kind.rule }) {
-            let (verdict, _) = clinician!.withHistory(of: kind) { history in
-                ClinicianPatternRule.evaluate(kind, client: record.client, date: record.date, history: &history, settings: settings)
-            }
-            if explain, case .quiet(let reason) = verdict {
-                explanations.append(.init(rule: .clinicianPattern, instrument: nil, fired: false, reason: reason))
-            }
-            if case .fired(let draft) = verdict,
-               let alert = builder.buildClinicianAlert(draft, clinician: name, date: record.date, source: origin.source) {
-                result.append((order(.clinicianPattern, nil, kind), alert))
-            }
+        let (verdict, _) = state.withHistory(of: kind) { history in
+            ClinicianPatternRule.evaluate(kind, client: record.client, date: record.date, history: &history, settings: settings)
         }
-        return result
+        switch verdict {
+        case .quiet(let reason):
+            if explain { explanations.append(.init(rule: .clinicianPattern, instrument: nil, fired: false, reason: reason)) }
+        case .fired(let draft):
+            drafts.append((order(.clinicianPattern, nil, kind), draft))
+        }
     }
 }
