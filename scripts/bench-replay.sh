@@ -22,9 +22,10 @@ for run in $(seq "$runs"); do
   seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$log")
   kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
   rate=$(python3 -c "print(round($records / $seconds))")
-  echo "run $run: ${seconds}s, $rate records/s, peak RSS $((kb / 1024)) MiB   ($(grep '^replay:' "$log"))"
+  echo "run $run: ${seconds}s, $rate records/s, peak RSS $((kb / 1024)) MiB = $((kb * 1024 / 1000000)) MB   ($(grep '^replay:' "$log"))"
   rates+=("$rate"); rss+=("$kb")
   rm -f "$log"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "median: $(median "${rates[@]}") records/s, peak RSS $(( $(median "${rss[@]}") / 1024 )) MiB (target: >= 300000 records/s, <= 200 MiB)"
+kb=$(median "${rss[@]}")
+echo "median: $(median "${rates[@]}") records/s, peak RSS $((kb / 1024)) MiB = $((kb * 1024 / 1000000)) MB (target: >= 300000 records/s, <= 200 MB)"

@@ -125,6 +125,11 @@ struct JSONParser {
         var count = 0
         // Keys of large objects go into a set so that duplicate detection stays linear.
         var seenKeys: Set<[UInt8]>? = nil
+        // Below 32 keys, one bit per (length, first byte, last byte) of the keys so far: a key
+        // whose bit is clear cannot repeat one, and needs no comparison. Escapes can make
+        // different bytes equal, so a key with escapes, or after one, is always compared.
+        var keySignatures: UInt64 = 0
+        var escapedKeys = false
         if position < input.count, input[position] == UInt8(ascii: "}") {
             position += 1
         } else {
@@ -138,7 +143,24 @@ struct JSONParser {
                 }
                 let keyIndex = nodes.count
                 try parseString()
-                try checkUnique(key: keyIndex, object: index, previousCount: count, seenKeys: &seenKeys)
+                let keyNode = nodes[keyIndex]
+                escapedKeys = escapedKeys || keyNode.flags.contains(.hasEscapes)
+                if count >= 32 || escapedKeys {
+                    try checkUnique(key: keyIndex, object: index, previousCount: count, seenKeys: &seenKeys)
+                } else {
+                    // start and end include the quotes.
+                    let length = keyNode.end - keyNode.start
+                    var signature = UInt64(length)
+                    if length > 2 {
+                        signature = signature &* 31 &+ UInt64(input[keyNode.start + 1])
+                        signature = signature &* 31 &+ UInt64(input[keyNode.end - 2])
+                    }
+                    let bit: UInt64 = 1 << (signature & 63)
+                    if keySignatures & bit != 0 {
+                        try checkUnique(key: keyIndex, object: index, previousCount: count, seenKeys: &seenKeys)
+                    }
+                    keySignatures |= bit
+                }
                 skipWhitespace()
                 guard position < input.count else { throw endOfText() }
                 guard input[position] == UInt8(ascii: ":") else {
