@@ -84,6 +84,36 @@ import Testing
         #expect(error.problem == "duplicate key 'k4999'")
     }
 
+    /// Duplicate keys are found whichever way the comparison is skipped or taken: same length
+    /// and end bytes, escapes before or after the plain spelling, past 32 keys, nested.
+    @Test(arguments: [
+        (#"{"ab": 1, "ba": 2, "ab": 3}"#, "ab"),
+        (#"{"a": 1, "": 2, "": 3}"#, ""),
+        (#"{"x-a": 1, "x-\u0061": 2}"#, "x-a"),
+        (#"{"x-\u0061": 1, "x-a": 2}"#, "x-a"),
+        (#"{"x-\u0061": 1, "b": 2, "x-a": 3}"#, "x-a"),
+        (#"{"s": {"g": 1, "o": 2, "g": 3}}"#, "g"),
+    ])
+    func duplicateKeysAreFound(text: String, key: String) {
+        guard case .failure(let error) = parse(text) else {
+            Issue.record("expected a duplicate key in \(text)")
+            return
+        }
+        #expect(error.problem == "duplicate key '\(key)'")
+    }
+
+    @Test func keysThatShareLengthAndEndsAreNotDuplicates() {
+        let members = ["ab", "ba", "aXb", "aYb", "a", "", "x-1a", "x-2a"].enumerated().map { #""\#($1)": \#($0)"# }
+        if case .failure(let error) = parse("{" + members.joined(separator: ", ") + "}") { Issue.record("\(error.problem)") }
+        // Past 32 keys the set takes over, and still knows the keys seen before it.
+        let many = (0..<40).map { #""k\#($0)": \#($0)"# }
+        guard case .failure(let error) = parse("{" + many.joined(separator: ",") + #", "k5": 0}"#) else {
+            Issue.record("expected a duplicate key")
+            return
+        }
+        #expect(error.problem == "duplicate key 'k5'")
+    }
+
     @Test func decodedStrings() {
         let raw = Array(#"a\"b\\c\/d\be\ff\ng\rh\ti\u00e9\u20AC\uD83D\uDE00"#.utf8)
         let decoded = raw.withUnsafeBufferPointer { JSONTape.decodeEscapes($0) }
