@@ -1,12 +1,8 @@
 /// Turns a rule's draft into a journal-ready alert: the record's fields, the configured priority,
 /// rule escalation and the risk modifier (SPEC §5 "Priority", "Risk modifier"; §6.1).
-struct AlertBuilder {
-    var settings: Settings
-
-    typealias Subject = AlertSubject
-
+enum AlertBuilder {
     /// nil when the rule is disabled. The alert's text is written when first asked for.
-    func build(_ draft: AlertDraft, about subject: Subject, atRisk: Bool) -> Alert? {
+    static func build(_ draft: AlertDraft, about subject: AlertSubject, atRisk: Bool, settings: Settings) -> Alert? {
         guard settings.isEnabled(draft.rule) else { return nil }
         var priority = settings.priority(of: draft.rule)
         if let floor = draft.atLeast { priority = Priority.mostSevere(priority, floor) }
@@ -16,17 +12,17 @@ struct AlertBuilder {
             priority = priority.raised
             risk = true
         }
-        return Alert(draft, priority: priority, about: subject, title: title(of: draft), risk: risk)
+        return Alert(draft, priority: priority, about: subject, title: title(of: draft, settings: settings), risk: risk)
     }
 
     /// A clinician-level alert: no client, episode, session, instrument or record.
-    func buildClinicianAlert(_ draft: AlertDraft, clinician: String, date: CalendarDate, source: String) -> Alert? {
+    static func buildClinicianAlert(_ draft: AlertDraft, clinician: String, date: CalendarDate, source: String, settings: Settings) -> Alert? {
         guard settings.isEnabled(.clinicianPattern), draft.pattern != nil else { return nil }
         let priority = settings.priority(of: .clinicianPattern)
-        return Alert(clinician: draft, priority: priority, clinician: clinician, date: date, source: source, title: title(of: draft))
+        return Alert(clinician: draft, priority: priority, clinician: clinician, date: date, source: source, title: title(of: draft, settings: settings))
     }
 
-    private func title(of draft: AlertDraft) -> String {
+    private static func title(of draft: AlertDraft, settings: Settings) -> String {
         switch draft.rule {
         case .belowCutoff: return "Low alliance rating"
         case .dip: return "Alliance rating dropped"

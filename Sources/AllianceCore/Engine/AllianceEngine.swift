@@ -70,8 +70,10 @@ public struct AllianceEngine: Sendable {
         session: SessionRecord, fingerprint: RecordFingerprint, origin: RecordOrigin,
         client: inout ClientState, clinician: inout ClinicianState?, explain: Bool
     ) -> (outcome: Outcome, explanations: [Explanation]) {
-        var evaluation = SessionEvaluation(engine: self, explain: explain)
-        let outcome = evaluation.ingest(session, fingerprint: fingerprint, origin: origin, client: &client, clinician: &clinician)
+        var evaluation = SessionEvaluation(explain: explain)
+        let outcome = evaluation.ingest(
+            session, fingerprint: fingerprint, origin: origin, client: &client, clinician: &clinician, settings: settings
+        )
         return (outcome, evaluation.explanations)
     }
 
@@ -84,10 +86,10 @@ public struct AllianceEngine: Sendable {
         else { return nil }
         latest.lapseReported = true
         client.latest = latest
-        let subject = AlertBuilder.Subject(
+        let subject = AlertSubject(
             client: client.client, clinician: latest.clinician, episode: latest.episode,
             session: latest.session, date: now, recordID: latest.recordID, source: latest.source
         )
-        return AlertBuilder(settings: settings).build(draft, about: subject, atRisk: client.profile.isAtRisk(settings.risk))
+        return AlertBuilder.build(draft, about: subject, atRisk: client.profile.isAtRisk(settings.risk), settings: settings)
     }
 }

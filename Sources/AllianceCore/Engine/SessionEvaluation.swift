@@ -1,35 +1,34 @@
 /// The evaluation of one session record against a client's state (SPEC §3.1 duplicates and late
 /// records, §4 series, §5 rules and alert order).
 struct SessionEvaluation {
-    let engine: AllianceEngine
     let explain: Bool
     var explanations: [AllianceEngine.Explanation] = []
     /// Drafts with their order: (rule index, instrument index, pattern index).
     private var drafts: [(order: Int, draft: AlertDraft)] = []
 
-    init(engine: AllianceEngine, explain: Bool) {
-        self.engine = engine
+    init(explain: Bool) {
         self.explain = explain
     }
 
-    var settings: Settings { engine.settings }
+    // `settings` is passed to each method rather than kept: a copy per record (a few hundred
+    // bytes and the retains of its lists) cost more than several rules.
 
     mutating func ingest(
         _ record: SessionRecord, fingerprint: RecordFingerprint, origin: RecordOrigin,
-        client: inout ClientState, clinician: inout ClinicianState?
+        client: inout ClientState, clinician: inout ClinicianState?, settings: Settings
     ) -> AllianceEngine.Outcome {
         // The episode is mutated in place, in its dictionary (disjoint from profile and latest).
         evaluate(
             record, fingerprint: fingerprint, origin: origin,
             episode: &client.episodes[record.episode, default: EpisodeState()],
-            profile: &client.profile, latest: &client.latest, clinician: &clinician
+            profile: &client.profile, latest: &client.latest, clinician: &clinician, settings: settings
         )
     }
 
     private mutating func evaluate(
         _ record: SessionRecord, fingerprint: RecordFingerprint, origin: RecordOrigin,
         episode: inout EpisodeState, profile: inout ClientProfile, latest: inout LatestSession?,
-        clinician: inout ClinicianState?
+        clinician: inout ClinicianState?, settings: Settings
     ) -> AllianceEngine.Outcome {
         let (found, index) = episode.index(of: record.session)
         if found {
@@ -59,10 +58,10 @@ struct SessionEvaluation {
         let atRisk = profile.isAtRisk(settings.risk)
         if record.attendance == .attended {
             for instrument in Instrument.allCases {
-                guard let input = seriesInput(record, instrument) else { continue }
+                guard let input = seriesInput(record, instrument, settings: settings) else { continue }
                 switch instrument {
-                case .srs: evaluateSeries(input, series: &episode.srs, session: record.session, atRisk: atRisk)
-                case .waiSR: evaluateSeries(input, series: &episode.waiSR, session: record.session, atRisk: atRisk)
+                case .srs: evaluateSeries(input, series: &episode.srs, session: record.session, atRisk: atRisk, settings: settings)
+                case .waiSR: evaluateSeries(input, series: &episode.waiSR, session: record.session, atRisk: atRisk, settings: settings)
                 }
             }
             check(.clientTension, nil, ClientTensionRule.evaluate(record.psq, settings: settings))
@@ -80,11 +79,10 @@ struct SessionEvaluation {
         if let name = record.clinician, clinician != nil {
             for kind in PatternKind.allCases
             where settings.isEnabled(kind.rule) && drafts.contains(where: { $0.draft.rule == kind.rule }) {
-                clinicianPattern(kind, clinician: name, record: record, state: &clinician!)
+                clinicianPattern(kind, clinician: name, record: record, state: &clinician!, settings: settings)
             }
         }
-        let builder = AlertBuilder(settings: settings)
-        let subject = AlertBuilder.Subject(
+                let subject = AlertSubject(
             client: record.client, clinician: record.clinician, episode: record.episode,
             session: record.session, date: record.date, recordID: record.id, source: origin.source
         )
@@ -97,12 +95,12 @@ struct SessionEvaluation {
         for (_, draft) in drafts {
             if draft.rule == .clinicianPattern {
                 if let name = record.clinician,
-                   let alert = builder.buildClinicianAlert(draft, clinician: name, date: record.date, source: origin.source) {
+                   let alert = AlertBuilder.buildClinicianAlert(draft, clinician: name, date: record.date, source: origin.source, settings: settings) {
                     alerts.append(alert)
                 }
                 continue
             }
-            guard let alert = builder.build(draft, about: subject, atRisk: atRisk) else { continue }
+            guard let alert = AlertBuilder.build(draft, about: subject, atRisk: atRisk, settings: settings) else { continue }
             sessionPriority = sessionPriority.map { min($0, alert.priority) } ?? alert.priority
             alerts.append(alert)
         }
@@ -134,7 +132,7 @@ struct SessionEvaluation {
         return ruleIndex * 100 + instrumentIndex * 10 + patternIndex
     }
 
-    private func seriesInput(_ record: SessionRecord, _ instrument: Instrument) -> SeriesInput? {
+    private func seriesInput(_ record: SessionRecord, _ instrument: Instrument, settings: Settings) -> SeriesInput? {
         let rigidMarker = record.markers.contains { settings.markers.rigid.contains($0) }
         let uninvolvedMarker = record.markers.contains { settings.markers.uninvolved.contains($0) }
         switch instrument {
@@ -153,7 +151,7 @@ struct SessionEvaluation {
         }
     }
 
-    private mutating func evaluateSeries(_ input: SeriesInput, series: inout SeriesState, session: Int, atRisk: Bool) {
+    private mutating func evaluateSeries(_ input: SeriesInput, series: inout SeriesState, session: Int, atRisk: Bool, settings: Settings) {
         let instrument = input.instrument
         let previous = series.entries.last?.score
         check(.belowCutoff, instrument, BelowCutoffRule.evaluate(input, previous: previous))
@@ -202,7 +200,7 @@ struct SessionEvaluation {
 
     /// Records a pattern alert with the clinician's state and keeps the clinician-level draft,
     /// if the rule fires, in alert order.
-    private mutating func clinicianPattern(_ kind: PatternKind, clinician name: String, record: SessionRecord, state: inout ClinicianState) {
+    private mutating func clinicianPattern(_ kind: PatternKind, clinician name: String, record: SessionRecord, state: inout ClinicianState, settings: Settings) {
         // Mutated in place: a copy would copy the clinician's pattern history.
         let (verdict, _) = state.withHistory(of: kind) { history in
             ClinicianPatternRule.evaluate(kind, client: record.client, date: record.date, history: &history, settings: settings)
