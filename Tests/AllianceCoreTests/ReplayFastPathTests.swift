@@ -18,27 +18,29 @@ import Testing
         }
     }
 
-    @Test func fastNumberFormattingAgreesWithTheExactDigits() {
+    @Test func displayedNumbersRoundTheComparedQuantity() {
         var generator = Generator(state: 42)
-        var values: [Double] = [0, -0.0, 36, 35.9999, 6.8348, 6.83475, 0.00005, -0.00005, 9.95, 99.995, 1e11, -123.456]
+        var values: [Double] = [0, -0.0, 36, 35.9999, 6.8348, 6.83475, 0.00005, -0.00005, 9.95, 99.995, 1e11, -123.456, 6.25 + 9.2 + 9.2 + 9.2]
         for _ in 0..<50_000 {
             values.append(Double.random(in: -1000...1000, using: &generator))
-            // Values on a grid of tenths and hundredths, as ratings are.
+            // Values on a grid of tenths and hundredths, as ratings and their sums are.
             values.append(Double(Int.random(in: -100_000...100_000, using: &generator)) / 100)
-            values.append(Double(Int.random(in: 0...400, using: &generator)) / 10 * 0.25)
+            values.append((0..<4).map { _ in Double(Int.random(in: 0...400, using: &generator)) / 40 }.reduce(0, +))
         }
-        var checked = 0
         var mismatches: [String] = []
         for value in values {
+            // The reference: the 4-decimal quantity written out, then rounded from its digits.
+            let quantity = Double(Decimal4.units(value)) / 10_000
             for decimals in 0...4 {
-                guard let fast = Decimal4.fastFormat(value, decimals: decimals) else { continue }
-                checked += 1
-                let exact = Decimal4.exactFormat(value, decimals: decimals)
-                if fast != exact, mismatches.count < 5 { mismatches.append("\(value) at \(decimals): \(fast) vs \(exact)") }
+                let shown = Decimal4.format(value, decimals: decimals)
+                let reference = Decimal4.exactFormat(quantity, decimals: decimals)
+                if shown != reference, mismatches.count < 5 { mismatches.append("\(value) at \(decimals): \(shown) vs \(reference)") }
             }
         }
         #expect(mismatches.isEmpty, "\(mismatches)")
-        #expect(checked > 500_000)
+        #expect(Decimal4.format(6.25 + 9.2 + 9.2 + 9.2, decimals: 1) == "33.9")
+        #expect(Decimal4.format(1e20, decimals: 1) == "100000000000000000000.0")
+        #expect(Decimal4.format(2.000049, decimals: 6) == "2.000049")
     }
 
     static func subject(client: String = "C-1", clinician: String? = "T-1", source: String = "in.jsonl") -> AlertSubject {

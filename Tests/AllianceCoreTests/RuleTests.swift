@@ -13,6 +13,8 @@ import Testing
     @Test(arguments: [
         (6.83475, 2, "6.83"), (6.83475, 1, "6.8"), (38.25, 1, "38.3"), (0.135, 2, "0.14"), (-2.0, 2, "-2.00"),
         (3.0, 0, "3"), (1e-7, 2, "0.00"), (-0.001, 2, "0.00"), (29.599999999999998, 1, "29.6"), (99.95, 1, "100.0"),
+        // The double 33.849999999999994 is the quantity 33.85 (SPEC §4), shown half away from zero.
+        (6.25 + 9.2 + 9.2 + 9.2, 1, "33.9"), (-(6.25 + 9.2 + 9.2 + 9.2), 1, "-33.9"),
     ])
     func formatsHalfAwayFromZero(value: Double, decimals: Int, text: String) {
         #expect(Decimal4.format(value, decimals: decimals) == text)

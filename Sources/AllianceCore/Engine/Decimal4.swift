@@ -68,15 +68,22 @@ public enum Decimal4 {
         return (x < 0, digits, exponent)
     }
 
-    /// `x` rounded half away from zero to `decimals` places, as text: `format(6.83475, 2)` is `6.83`.
+    /// `x` as displayed (SPEC §6.1): the quantity as the rules compare it — rounded half away
+    /// from zero to 4 decimals from its shortest decimal form (§4) — rounded half away from
+    /// zero to `decimals` places: `format(6.83475, 2)` is `6.83`, and an SRS total of
+    /// 6.25 + 9.2 + 9.2 + 9.2 (the double 33.849999999999994, the quantity 33.85) is `33.9`.
     public static func format(_ x: Double, decimals: Int) -> String {
         guard x.isFinite else { return x.description }
-        if let fast = fastFormat(x, decimals: decimals) { return fast }
-        return exactFormat(x, decimals: decimals)
+        let units = Decimal4.units(x)
+        guard (0...4).contains(decimals), units != .max, units != .min else { return exactFormat(x, decimals: decimals) }
+        let divisor = UInt64(powersOfTen[4 - decimals])
+        let shown = (units.magnitude + divisor / 2) / divisor
+        return text(shown, decimals: decimals, negative: units < 0 && shown != 0)
     }
 
-    /// ``format(_:decimals:)`` from the shortest decimal digits, for any finite value (the
-    /// reference the fast path is tested against).
+    /// `x` rounded half away from zero to `decimals` places straight from its shortest decimal
+    /// digits, for any finite value: ``format(_:decimals:)`` for values too large for 4-decimal
+    /// units or more than 4 decimals, and the reference it is tested against.
     static func exactFormat(_ x: Double, decimals: Int) -> String {
         let (negative, digits, exponent) = shortestDigits(x)
         // Round the digit string at position exponent + decimals.
@@ -111,21 +118,13 @@ public enum Decimal4 {
 extension Decimal4 {
     static let powersOfTen: [Double] = [1, 10, 100, 1_000, 10_000]
 
-    /// Integer arithmetic when the value is far from a rounding tie (the common case); nil
-    /// when the shortest decimal form must decide.
-    static func fastFormat(_ x: Double, decimals: Int) -> String? {
-        guard decimals >= 0, decimals < powersOfTen.count else { return nil }
-        let scale = powersOfTen[decimals]
-        let scaled = x.magnitude * scale
-        guard scaled < 1e12 else { return nil }
-        let fraction = scaled - scaled.rounded(.down)
-        guard (fraction - 0.5).magnitude > 1e-6 else { return nil }
-        let units = UInt64(scaled.rounded(.toNearestOrAwayFromZero))
-        // Digits written backwards into a small buffer, then made a string in one step: this
-        // runs for every number an alert shows.
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { reversed in
+    /// `value` / 10^`decimals` as text with exactly `decimals` decimals, digits written
+    /// backwards into a small buffer and made a string in one step (this runs for every number
+    /// an alert shows).
+    static func text(_ value: UInt64, decimals: Int, negative: Bool) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { reversed in
             var count = 0
-            var rest = units
+            var rest = value
             for _ in 0..<decimals {
                 reversed[count] = UInt8(ascii: "0") + UInt8(rest % 10)
                 rest /= 10
@@ -140,7 +139,7 @@ extension Decimal4 {
                 rest /= 10
                 count += 1
             } while rest > 0
-            if x < 0, units != 0 {
+            if negative {
                 reversed[count] = UInt8(ascii: "-")
                 count += 1
             }
