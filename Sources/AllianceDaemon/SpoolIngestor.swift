@@ -176,11 +176,11 @@ public final class SpoolIngestor {
     /// `lapse` for every client whose window contains `today`, in one transaction.
     public func checkLapse(today: CalendarDate) throws {
         try store.write { transaction in
-            for name in try transaction.lapseCandidates(on: today) {
+            for name in try transaction.lapseCandidates(on: today, lapse: settings.lapse) {
                 progress()
                 guard var client = try transaction.client(name) else { continue }
                 let alert = engine.checkLapse(client: &client, now: today)
-                try transaction.save(client, lapseWindow: client.latest?.lapseWindow(settings.lapse))
+                try transaction.save(client)
                 if let alert { _ = try transaction.enqueue([alert]) }
             }
         }

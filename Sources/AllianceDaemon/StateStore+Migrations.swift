@@ -1,3 +1,5 @@
+import AllianceCore
+import Foundation
 import GRDB
 
 extension StateStore {
@@ -6,6 +8,7 @@ extension StateStore {
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial", migrate: createInitialSchema)
+        migrator.registerMigration("v2-lapse-anchor", migrate: storeLapseAnchors)
         return migrator
     }()
 
@@ -101,6 +104,36 @@ extension StateStore {
                 UPDATE meta SET value = value + (NEW.sent_at IS NULL) - (OLD.sent_at IS NULL)
                     WHERE name = 'unsent';
             END;
+            """)
+    }
+
+    /// `v2-lapse-anchor`: each client keeps the day number its lapse counts from (the date of
+    /// its latest record, while a lapse may still follow it) instead of a window of days fixed
+    /// by the lapse settings of the day it was saved; the check applies the settings in force.
+    /// The anchors of stored clients are read from their states.
+    private static func storeLapseAnchors(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE clients ADD COLUMN lapse_anchor INTEGER;
+            """)
+        let rows = try Row.fetchCursor(db, sql: "SELECT client, state FROM clients WHERE lapse_opens IS NOT NULL")
+        let update = try db.makeStatement(sql: "UPDATE clients SET lapse_anchor = ? WHERE client = ?")
+        while let row = try rows.next() {
+            let name: String = row["client"]
+            let data: Data = row["state"]
+            let state: ClientState
+            do {
+                state = try ClientStateCodec.decode([UInt8](data))
+            } catch {
+                throw StateStoreError.corruptValue(table: "clients", key: name, reason: "\(error)")
+            }
+            try update.execute(arguments: [state.latest?.lapseAnchor?.dayNumber, name])
+        }
+        try db.execute(sql: """
+            DROP INDEX clients_lapse;
+            ALTER TABLE clients DROP COLUMN lapse_opens;
+            ALTER TABLE clients DROP COLUMN lapse_closes;
+            -- Covering, and small: only clients whose lapse is still possible are in it.
+            CREATE INDEX clients_lapse_anchor ON clients(lapse_anchor, client) WHERE lapse_anchor IS NOT NULL;
             """)
     }
 }

@@ -15,7 +15,7 @@ extension StoreTransaction {
     /// record's clinician's) state, runs the engine, and — when the record is stored — saves the
     /// state with its lapse window, stores a session record in the history and queues its
     /// alerts. A duplicate or a conflict changes nothing. `lapse` is not checked here; the
-    /// caller does that on its clock with `lapseCandidates(on:)` and `AllianceEngine.checkLapse`.
+    /// caller does that on its clock with `lapseCandidates(on:lapse:)` and `AllianceEngine.checkLapse`.
     public func ingest(
         _ record: Record, canonical: String, origin: RecordOrigin, engine: AllianceEngine
     ) throws -> Ingested {
@@ -29,7 +29,7 @@ extension StoreTransaction {
         let outcome = engine.ingest(record, canonical: canonical, origin: origin, client: &client, clinician: &clinician)
         guard case .stored(let alerts, let late) = outcome else { return Ingested(outcome: outcome, alertIDs: [], highestSession: nil) }
 
-        try save(client, lapseWindow: client.latest?.lapseWindow(engine.settings.lapse))
+        try save(client)
         if let clinician, clinician != clinicianBefore { try save(clinician) }
         if case .session(let session) = record {
             try insertSession(session, canonical: canonical, origin: origin, late: late)

@@ -16,7 +16,7 @@ public final class StoreTransaction {
 
     /// Client states loaded or saved in this transaction; `.some(nil)` records "not stored".
     private var clients: [String: ClientState?] = [:]
-    private var savedClients: [String: ClosedRange<CalendarDate>?] = [:]
+    private var savedClients: [String: CalendarDate?] = [:]
     private var savedClientOrder: [String] = []
     private var clinicians: [String: ClinicianState?] = [:]
     private var savedClinicians: [String] = []
@@ -42,12 +42,12 @@ public final class StoreTransaction {
         return state
     }
 
-    /// Stores `client`, with the days between which `lapse` may fire for it
-    /// (`client.latest?.lapseWindow(settings.lapse)`; nil when it cannot). Written to the
-    /// database when the transaction's body returns.
-    public func save(_ client: ClientState, lapseWindow: ClosedRange<CalendarDate>?) throws {
+    /// Stores `client` when the transaction's body returns, with the date `lapse` counts from
+    /// (`client.latest?.lapseAnchor`; nil when no lapse can follow). The date, not a window of
+    /// days, is stored so that the lapse settings in force when the check runs decide.
+    public func save(_ client: ClientState) throws {
         clients[client.client] = .some(client)
-        if savedClients.updateValue(lapseWindow, forKey: client.client) == nil { savedClientOrder.append(client.client) }
+        if savedClients.updateValue(client.latest?.lapseAnchor, forKey: client.client) == nil { savedClientOrder.append(client.client) }
     }
 
     /// The state of clinician `name` (as saved earlier in this transaction, or stored), or nil.
@@ -71,16 +71,12 @@ public final class StoreTransaction {
     func writeSavedStates() throws {
         if !savedClientOrder.isEmpty {
             let statement = try db.cachedStatement(sql: """
-                INSERT INTO clients (client, state, lapse_opens, lapse_closes) VALUES (?, ?, ?, ?)
-                ON CONFLICT (client) DO UPDATE SET
-                    state = excluded.state, lapse_opens = excluded.lapse_opens, lapse_closes = excluded.lapse_closes
+                INSERT INTO clients (client, state, lapse_anchor) VALUES (?, ?, ?)
+                ON CONFLICT (client) DO UPDATE SET state = excluded.state, lapse_anchor = excluded.lapse_anchor
                 """)
             for name in savedClientOrder {
-                guard let state = clients[name] ?? nil, let window = savedClients[name] else { continue }
-                try statement.execute(arguments: [
-                    name, Data(ClientStateCodec.encode(state)),
-                    window?.lowerBound.dayNumber, window?.upperBound.dayNumber,
-                ])
+                guard let state = clients[name] ?? nil, let anchor = savedClients[name] else { continue }
+                try statement.execute(arguments: [name, Data(ClientStateCodec.encode(state)), anchor?.dayNumber])
             }
             savedClients.removeAll()
             savedClientOrder.removeAll()

@@ -201,7 +201,7 @@ struct StateStoreBenchmark {
 
         var candidates: [String] = []
         let day = CalendarDate(year: 2026, month: 1, day: 1)!.adding(days: 7 * sessions + 40)
-        let lapse = try Self.seconds { candidates = try store.lapseCandidates(on: day) }
+        let lapse = try Self.seconds { candidates = try store.lapseCandidates(on: day, lapse: Settings.Lapse()) }
         var history = ClientHistory(client: "", episodes: [], sessions: [])
         let historyTime = try Self.seconds { history = try store.history(client: "C-\(clients / 2)") }
         print("bench 100k: lapseCandidates \(candidates.count) clients in \(String(format: "%.1f", lapse * 1000)) ms; history of \(history.sessions.count) sessions in \(String(format: "%.2f", historyTime * 1000)) ms")

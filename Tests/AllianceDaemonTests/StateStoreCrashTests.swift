@@ -17,7 +17,7 @@ import Glibc
     static func commit(_ number: Int, to store: StateStore) throws {
         let record = SessionRecord(client: "C-\(number)", session: 1, date: StoreFeeder.day(0), srs: StoreFeeder.srs(30))
         try store.write { transaction in
-            try transaction.save(ClientState(client: "C-\(number)"), lapseWindow: nil)
+            try transaction.save(ClientState(client: "C-\(number)"))
             try transaction.insertSession(record, canonical: "{}", origin: RecordOrigin(source: "crash.jsonl", line: number), late: false)
             try transaction.enqueue([StateStoreTests.alert(.belowCutoff, key: "below-cutoff/C-\(number)/1/srs/1", client: "C-\(number)")])
         }

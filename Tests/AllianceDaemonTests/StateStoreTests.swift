@@ -33,13 +33,13 @@ import Testing
             )
         }
         #expect(objects == [
-            "index alerts_session", "index alerts_unsent", "index clients_lapse",
+            "index alerts_session", "index alerts_unsent", "index clients_lapse_anchor",
             "table alerts", "table clients", "table clinicians", "table meta", "table sessions",
             "trigger alerts_counted", "trigger alerts_sent", "trigger alerts_uncounted",
             "trigger clients_counted", "trigger clients_uncounted",
             "trigger sessions_counted", "trigger sessions_uncounted",
         ])
-        #expect(migrations == ["v1-initial"])
+        #expect(migrations == ["v1-initial", "v2-lapse-anchor"])
         #expect(journalMode == "wal")
         #expect(try store.synchronousLevel() == 2)
         #expect(try store.counts() == StoreCounts(sessions: 0, clients: 0, alerts: 0, unsent: 0))
@@ -59,7 +59,7 @@ import Testing
         let record = SessionRecord(client: "C-1", session: 1, date: StoreFeeder.day(0), srs: StoreFeeder.srs(30))
         #expect(throws: Abort.self) {
             try store.write { transaction in
-                try transaction.save(ClientState(client: "C-1"), lapseWindow: StoreFeeder.day(21)...StoreFeeder.day(90))
+                try transaction.save(StoreFeeder.client("C-1", lapseFrom: StoreFeeder.day(0)))
                 try transaction.save(ClinicianState(clinician: "T-1"))
                 try transaction.insertSession(record, canonical: "{}", origin: RecordOrigin(source: "a.jsonl", line: 1), late: false)
                 #expect(try transaction.enqueue([Self.alert(.belowCutoff, key: "k1")]).count == 1)
@@ -70,7 +70,7 @@ import Testing
         #expect(try store.counts() == StoreCounts(sessions: 0, clients: 0, alerts: 0, unsent: 0))
         #expect(try store.countsByScanning() == StoreCounts(sessions: 0, clients: 0, alerts: 0, unsent: 0))
         #expect(try store.unsentAlerts(limit: 10).isEmpty)
-        #expect(try store.lapseCandidates(on: StoreFeeder.day(30)).isEmpty)
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(30), lapse: Settings.Lapse()).isEmpty)
         let (client, clinician) = try store.write { (try $0.client("C-1"), try $0.clinician("T-1")) }
         #expect(client == nil)
         #expect(clinician == nil)
@@ -103,10 +103,11 @@ import Testing
         let candidates = try store.write { transaction -> [String] in
             var state = try #require(try transaction.client("C-1"))
             state.profile.substanceUse = true
-            try transaction.save(state, lapseWindow: StoreFeeder.day(1)...StoreFeeder.day(2))
+            state.latest = StoreFeeder.client("C-1", lapseFrom: StoreFeeder.day(-20)).latest
+            try transaction.save(state)
             #expect(try transaction.client("C-1") == state)
-            try transaction.save(ClientState(client: "C-2"), lapseWindow: nil)
-            return try transaction.lapseCandidates(on: StoreFeeder.day(1))
+            try transaction.save(ClientState(client: "C-2"))
+            return try transaction.lapseCandidates(on: StoreFeeder.day(1), lapse: Settings.Lapse())
         }
         #expect(candidates == ["C-1"])
         #expect(try store.write { try $0.client("C-1") }?.profile.substanceUse == true)
@@ -146,7 +147,7 @@ import Testing
             clinician.rigid.alerts["C-9"] = [StoreFeeder.day(3)]
             clinician.rigid.lastReported = StoreFeeder.day(3)
             try store.write { transaction in
-                try transaction.save(original, lapseWindow: nil)
+                try transaction.save(original)
                 try transaction.save(clinician)
             }
             #expect(original.episodes.count == 2)
@@ -166,7 +167,7 @@ import Testing
         episode.srs.cusum = .nan
         episode.waiSR.cusum = -.infinity
         state.episodes["1"] = episode
-        try store.write { try $0.save(state, lapseWindow: nil) }
+        try store.write { try $0.save(state) }
         let loaded = try #require(try store.write { try $0.client("C-1") })
         #expect(loaded.episodes["1"]!.srs.cusum.isNaN)
         #expect(loaded.episodes["1"]!.waiSR.cusum == -.infinity)
@@ -213,47 +214,85 @@ import Testing
     @Test func lapseCandidatesByDay() throws {
         let store = try StateStore.inMemory()
         try store.write { transaction in
-            try transaction.save(ClientState(client: "A"), lapseWindow: StoreFeeder.day(10)...StoreFeeder.day(20))
-            try transaction.save(ClientState(client: "B"), lapseWindow: StoreFeeder.day(15)...StoreFeeder.day(30))
-            try transaction.save(ClientState(client: "C"), lapseWindow: nil)
+            try transaction.save(StoreFeeder.client("A", lapseFrom: StoreFeeder.day(0)))
+            try transaction.save(StoreFeeder.client("B", lapseFrom: StoreFeeder.day(10)))
+            try transaction.save(ClientState(client: "C"))
         }
-        let expected: [(Int, [String])] = [(9, []), (10, ["A"]), (15, ["A", "B"]), (20, ["A", "B"]), (21, ["B"]), (30, ["B"]), (31, [])]
+        // Defaults: from 21 to 90 days after the anchor.
+        let expected: [(Int, [String])] = [(20, []), (21, ["A"]), (31, ["A", "B"]), (90, ["A", "B"]), (91, ["B"]), (100, ["B"]), (101, [])]
         for (day, clients) in expected {
-            #expect(try store.lapseCandidates(on: StoreFeeder.day(day)) == clients, "day \(day)")
+            #expect(try store.lapseCandidates(on: StoreFeeder.day(day), lapse: Settings.Lapse()) == clients, "day \(day)")
         }
-        // Reported (or no longer possible): saved without a window, no longer a candidate.
-        try store.write { try $0.save(ClientState(client: "A"), lapseWindow: nil) }
-        #expect(try store.lapseCandidates(on: StoreFeeder.day(15)) == ["B"])
+        // The settings of the check decide, whatever they were when the clients were saved.
+        let other = Settings.Lapse(days: 7, maxDays: 30)
+        let otherExpected: [(Int, [String])] = [(6, []), (7, ["A"]), (17, ["A", "B"]), (30, ["A", "B"]), (31, ["B"]), (41, [])]
+        for (day, clients) in otherExpected {
+            #expect(try store.lapseCandidates(on: StoreFeeder.day(day), lapse: other) == clients, "day \(day)")
+        }
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(31), lapse: Settings.Lapse(days: 40, maxDays: 30)).isEmpty)
+        // Reported (or no longer possible): saved without an anchor, no longer a candidate.
+        try store.write { try $0.save(ClientState(client: "A")) }
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(31), lapse: Settings.Lapse()) == ["B"])
         #expect(try store.counts().clients == 3)
     }
 
-    @Test func ingestSavesTheLapseWindowOfAWarning() throws {
+    @Test func ingestSavesTheLapseAnchorOfAWarning() throws {
         let store = try StateStore.inMemory()
         var feeder = StoreFeeder(store)
+        let lapse = feeder.engine.settings.lapse
         try feeder.ingest([38, 38, 38].enumerated().map { index, total in
             SessionRecord(client: "C-1", session: index + 1, date: StoreFeeder.day(7 * index), srs: StoreFeeder.srs(total))
         })
-        #expect(try store.lapseCandidates(on: StoreFeeder.day(14 + 21)).isEmpty)
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(14 + 21), lapse: lapse).isEmpty)
         let alerts = try feeder.ingest(SessionRecord(client: "C-1", session: 4, date: StoreFeeder.day(21), srs: StoreFeeder.srs(28)))
         #expect(alerts.contains("rupture(warning)"))
-        #expect(try store.lapseCandidates(on: StoreFeeder.day(21 + 20)).isEmpty)
-        #expect(try store.lapseCandidates(on: StoreFeeder.day(21 + 21)) == ["C-1"])
-        #expect(try store.lapseCandidates(on: StoreFeeder.day(21 + 90)) == ["C-1"])
-        #expect(try store.lapseCandidates(on: StoreFeeder.day(21 + 91)).isEmpty)
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(21 + 20), lapse: lapse).isEmpty)
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(21 + 21), lapse: lapse) == ["C-1"])
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(21 + 90), lapse: lapse) == ["C-1"])
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(21 + 91), lapse: lapse).isEmpty)
+        // A longer max_days (a reload, or a restart with another configuration) reaches the
+        // client stored under the shorter one.
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(21 + 95), lapse: Settings.Lapse(days: 21, maxDays: 120)) == ["C-1"])
 
         // The daemon's lapse check: the alert is queued and the client leaves the candidates.
         let now = StoreFeeder.day(21 + 30)
         let engine = feeder.engine
         try store.write { transaction in
-            for name in try transaction.lapseCandidates(on: now) {
+            for name in try transaction.lapseCandidates(on: now, lapse: lapse) {
                 var client = try #require(try transaction.client(name))
                 let alert = try #require(engine.checkLapse(client: &client, now: now))
-                try transaction.save(client, lapseWindow: client.latest?.lapseWindow(engine.settings.lapse))
+                try transaction.save(client)
                 try transaction.enqueue([alert])
             }
         }
-        #expect(try store.lapseCandidates(on: now).isEmpty)
+        #expect(try store.lapseCandidates(on: now, lapse: lapse).isEmpty)
         #expect(try store.unsentAlerts(limit: 100).last?.alert.rule == .lapse)
+    }
+
+    /// A database of the first schema, with a window saved for each client, gets the anchors
+    /// of its clients from their states.
+    @Test func theLapseAnchorMigrationReadsStoredStates() throws {
+        let directory = try TemporaryDirectory()
+        let queue = try DatabaseQueue(path: directory.database)
+        let pending = StoreFeeder.client("A", lapseFrom: StoreFeeder.day(0))
+        var reported = StoreFeeder.client("B", lapseFrom: StoreFeeder.day(0))
+        reported.latest?.lapseReported = true
+        try StateStore.migrator.migrate(queue, upTo: "v1-initial")
+        try queue.write { db in
+            for (state, window) in [(pending, (21, 90) as (Int, Int)?), (reported, nil), (ClientState(client: "C"), nil)] {
+                try db.execute(
+                    sql: "INSERT INTO clients (client, state, lapse_opens, lapse_closes) VALUES (?, ?, ?, ?)",
+                    arguments: [state.client, Data(ClientStateCodec.encode(state)),
+                                window.map { StoreFeeder.day($0.0).dayNumber }, window.map { StoreFeeder.day($0.1).dayNumber }]
+                )
+            }
+        }
+        try queue.close()
+        let store = try StateStore(path: directory.database)
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(95), lapse: Settings.Lapse(days: 21, maxDays: 120)) == ["A"])
+        #expect(try store.lapseCandidates(on: StoreFeeder.day(20), lapse: Settings.Lapse()).isEmpty)
+        #expect(try store.write { try $0.client("B") } == reported)
+        #expect(try store.counts().clients == 3)
     }
 
     // MARK: Counts
@@ -303,7 +342,7 @@ import Testing
             #expect(unsent.map(\.id) == before.1.map(\.id))
             #expect(unsent.map(\.alert) == before.1.map(\.alert))
             #expect(try reopened.history(client: "C-1") == before.2)
-            #expect(try reopened.lapseCandidates(on: StoreFeeder.day(21 + 30)) == ["C-1"])
+            #expect(try reopened.lapseCandidates(on: StoreFeeder.day(21 + 30), lapse: Settings.Lapse()) == ["C-1"])
         }
         let writable = try StateStore(path: directory.database)
         #expect(try writable.write { try $0.client("C-1") } == before.3)
@@ -345,7 +384,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let queue = try DatabaseQueue(path: directory.database)
         try queue.write { try $0.execute(sql: "CREATE TABLE other (x)") }
-        #expect(throws: StateStoreError.olderSchema(path: directory.database, missingMigrations: ["v1-initial"])) {
+        #expect(throws: StateStoreError.olderSchema(path: directory.database, missingMigrations: ["v1-initial", "v2-lapse-anchor"])) {
             try StateStore.openForReading(path: directory.database)
         }
     }

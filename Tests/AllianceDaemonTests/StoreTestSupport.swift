@@ -15,6 +15,16 @@ struct StoreFeeder {
 
     init(_ store: StateStore) { self.store = store }
 
+    /// A client whose latest record, dated `day`, raised a warning: a lapse counts from `day`.
+    static func client(_ name: String, lapseFrom day: CalendarDate) -> ClientState {
+        var state = ClientState(client: name)
+        state.latest = LatestSession(
+            date: day, episode: "1", session: 1, clinician: nil, recordID: "\(name)/1/1", source: "a.jsonl",
+            episodeEnd: false, alertPriority: .warning
+        )
+        return state
+    }
+
     static func srs(_ total: Double) -> SRSRatings {
         let quarter = total / 4
         return SRSRatings(relationship: quarter, goals: quarter, approach: quarter, overall: quarter)

@@ -159,12 +159,17 @@ public struct LatestSession: Hashable, Sendable, Codable {
         self.lapseReported = lapseReported
     }
 
+    /// The record's date when `lapse` may still follow it (it raised a warning or worse, did
+    /// not end its episode, and no lapse was reported for it), whatever the lapse settings.
+    public var lapseAnchor: CalendarDate? {
+        guard !lapseReported, !episodeEnd, let alertPriority, alertPriority.isAtLeast(.warning) else { return nil }
+        return date
+    }
+
     /// Whether `lapse` may still fire for this record, and from which day to which day.
     public func lapseWindow(_ settings: Settings.Lapse) -> ClosedRange<CalendarDate>? {
-        guard !lapseReported, !episodeEnd, let alertPriority, alertPriority.isAtLeast(.warning),
-              settings.days <= settings.maxDays
-        else { return nil }
-        return date.adding(days: settings.days)...date.adding(days: settings.maxDays)
+        guard let anchor = lapseAnchor, settings.days <= settings.maxDays else { return nil }
+        return anchor.adding(days: settings.days)...anchor.adding(days: settings.maxDays)
     }
 }
 

@@ -107,6 +107,10 @@ public struct Settings: Hashable, Sendable {
         public var days = 21
         public var maxDays = 90
         public init() {}
+        public init(days: Int, maxDays: Int) {
+            self.days = days
+            self.maxDays = maxDays
+        }
     }
 
     public struct RuleSettings: Hashable, Sendable {
