@@ -16,7 +16,7 @@ public final class SpoolIngestor {
     /// Called often while a batch is read, ingested, placed and delivered: once per file read
     /// and placed, per record in the transaction, per lapse candidate and per chunk of alerts
     /// delivered. The daemon feeds the service manager's watchdog from it, because one batch
-    /// (up to 512 files of up to `spool.max_file_bytes` each) can take far longer than
+    /// (up to 2,048 files and 32 MiB of contents) can take far longer than
     /// `WatchdogSec=`.
     public var progress: () -> Void = {}
 
