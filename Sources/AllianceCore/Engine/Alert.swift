@@ -68,10 +68,12 @@ public struct Alert: Hashable, Sendable {
             if let clinician = subject.clinician { who += " (clinician \(clinician))" }
             who += " session \(subject.session)"
             if risk { who += " (substance use, low motivation)" }
-            let separator = draft.headline.hasPrefix("(") ? " " : ": "
-            return "\(title): \(who)\(separator)\(draft.headline). \(draft.detail)"
+            let text = draft.text
+            let separator = text.headline.hasPrefix("(") ? " " : ": "
+            return "\(title): \(who)\(separator)\(text.headline). \(text.detail)"
         case let .clinician(draft, clinician, date, _, title):
-            return "\(title): clinician \(clinician) on \(date): \(draft.headline). \(draft.detail)"
+            let text = draft.text
+            return "\(title): clinician \(clinician) on \(date): \(text.headline). \(text.detail)"
         }
     }
 
@@ -106,10 +108,11 @@ public struct Alert: Hashable, Sendable {
 
     private static func appendDraftFields(_ draft: AlertDraft, to fields: inout [JournalField]) {
         if let value = draft.instrument { fields.append(JournalField("ALLIANCE_INSTRUMENT", value)) }
-        if let value = draft.score { fields.append(JournalField("ALLIANCE_SCORE", value)) }
-        if let value = draft.threshold { fields.append(JournalField("ALLIANCE_THRESHOLD", value)) }
-        if let value = draft.baseline { fields.append(JournalField("ALLIANCE_BASELINE", value)) }
-        if let value = draft.items { fields.append(JournalField("ALLIANCE_ITEMS", value)) }
+        let text = draft.text
+        if let value = text.score { fields.append(JournalField("ALLIANCE_SCORE", value)) }
+        if let value = text.threshold { fields.append(JournalField("ALLIANCE_THRESHOLD", value)) }
+        if let value = text.baseline { fields.append(JournalField("ALLIANCE_BASELINE", value)) }
+        if let value = text.items { fields.append(JournalField("ALLIANCE_ITEMS", value)) }
         if let value = draft.pattern { fields.append(JournalField("ALLIANCE_PATTERN", value.rawValue)) }
     }
 

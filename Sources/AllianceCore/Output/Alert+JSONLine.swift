@@ -7,12 +7,13 @@ extension Alert {
             JSONText.appendLine(journalFields, to: &buffer)
             return
         }
+        let text = draft.text
         // Written into stack storage with room for the worst escapes, then appended at once.
-        var strings = title.utf8.count + draft.headline.utf8.count + draft.detail.utf8.count
+        var strings = title.utf8.count + text.headline.utf8.count + text.detail.utf8.count
         strings += 3 * subject.client.utf8.count + 2 * (subject.clinician?.utf8.count ?? 0) + 2 * subject.episode.utf8.count
         strings += subject.recordID.utf8.count + subject.source.utf8.count + 2 * (draft.instrument?.utf8.count ?? 0)
-        strings += (draft.score?.utf8.count ?? 0) + (draft.threshold?.utf8.count ?? 0) + (draft.baseline?.utf8.count ?? 0)
-        strings += (draft.items?.utf8.count ?? 0) + rule.messageID.utf8.count + 2 * rule.rawValue.utf8.count
+        strings += (text.score?.utf8.count ?? 0) + (text.threshold?.utf8.count ?? 0) + (text.baseline?.utf8.count ?? 0)
+        strings += (text.items?.utf8.count ?? 0) + rule.messageID.utf8.count + 2 * rule.rawValue.utf8.count
         let bound = 6 * strings + 1024
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { storage in
             var line = JSONLineWriter(storage: storage)
@@ -28,10 +29,10 @@ extension Alert {
             line.literal(" session ")
             line.integer(subject.session)
             if risk { line.literal(" (substance use, low motivation)") }
-            if draft.headline.utf8.first == UInt8(ascii: "(") { line.literal(" ") } else { line.literal(": ") }
-            line.text(draft.headline)
+            if text.headline.utf8.first == UInt8(ascii: "(") { line.literal(" ") } else { line.literal(": ") }
+            line.text(text.headline)
             line.literal(". ")
-            line.text(draft.detail)
+            line.text(text.detail)
             line.close()
             line.field("MESSAGE_ID", rule.messageID)
             line.open("PRIORITY")
@@ -62,10 +63,10 @@ extension Alert {
             line.date(subject.date)
             line.close()
             if let value = draft.instrument { line.field("ALLIANCE_INSTRUMENT", value) }
-            if let value = draft.score { line.field("ALLIANCE_SCORE", value) }
-            if let value = draft.threshold { line.field("ALLIANCE_THRESHOLD", value) }
-            if let value = draft.baseline { line.field("ALLIANCE_BASELINE", value) }
-            if let value = draft.items { line.field("ALLIANCE_ITEMS", value) }
+            if let value = text.score { line.field("ALLIANCE_SCORE", value) }
+            if let value = text.threshold { line.field("ALLIANCE_THRESHOLD", value) }
+            if let value = text.baseline { line.field("ALLIANCE_BASELINE", value) }
+            if let value = text.items { line.field("ALLIANCE_ITEMS", value) }
             if let value = draft.pattern { line.field("ALLIANCE_PATTERN", value.rawValue) }
             if risk {
                 line.open("ALLIANCE_RISK")

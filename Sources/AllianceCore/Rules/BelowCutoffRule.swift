@@ -7,11 +7,12 @@ enum BelowCutoffRule {
         if let previous, Double.lessAt4(previous, cutoff) {
             return .quiet("the previous entry was already below the cutoff")
         }
-        return .fired(AlertDraft(
-            rule: .belowCutoff, instrument: input.instrument.rawValue, score: input.shownScore,
-            threshold: input.show(cutoff), baseline: previous.map(input.show), items: input.items,
-            headline: "\(input.name) \(input.shownScore) is below the cutoff \(input.show(cutoff))",
-            detail: "Consider inviting the client to say what did not fit today."
-        ))
+        return .fired(AlertDraft(rule: .belowCutoff, instrument: input.instrument.rawValue) {
+            AlertText(
+                score: input.shownScore, threshold: input.show(cutoff), baseline: previous.map(input.show), items: input.items,
+                headline: "\(input.name) \(input.shownScore) is below the cutoff \(input.show(cutoff))",
+                detail: "Consider inviting the client to say what did not fit today."
+            )
+        })
     }
 }

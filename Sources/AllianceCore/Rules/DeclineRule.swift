@@ -25,12 +25,14 @@ enum DeclineRule {
         defer { armed = false }
         if !armed { return Update(verdict: .quiet("already reported for this excursion"), cusum: 0, armed: false) }
         if opensRupture { return Update(verdict: .quiet("absorbed by the rupture this entry opens"), cusum: 0, armed: false) }
-        let mean = input.show(baseline.mean)
-        return Update(verdict: .fired(AlertDraft(
-            rule: .decline, instrument: input.instrument.rawValue, score: input.shownScore,
-            threshold: showStatistic(h), baseline: mean, items: input.items,
-            headline: "\(input.name) \(input.shownScore), CUSUM \(showStatistic(signal)) exceeds \(showStatistic(h)) against the baseline mean \(mean)",
-            detail: "Consider reviewing goals and methods together."
-        )), cusum: 0, armed: false)
+        let baselineMean = baseline.mean
+        return Update(verdict: .fired(AlertDraft(rule: .decline, instrument: input.instrument.rawValue) {
+            let mean = input.show(baselineMean)
+            return AlertText(
+                score: input.shownScore, threshold: showStatistic(h), baseline: mean, items: input.items,
+                headline: "\(input.name) \(input.shownScore), CUSUM \(showStatistic(signal)) exceeds \(showStatistic(h)) against the baseline mean \(mean)",
+                detail: "Consider reviewing goals and methods together."
+            )
+        }), cusum: 0, armed: false)
     }
 }

@@ -6,11 +6,12 @@ enum DipRule {
         let drop = previous - input.score
         guard Double.atLeastAt4(drop, input.settings.dip) else { return .quiet("the drop is smaller than dip") }
         if ruptureFires { return .quiet("the drop is reported as a rupture") }
-        return .fired(AlertDraft(
-            rule: .dip, instrument: input.instrument.rawValue, score: input.shownScore,
-            threshold: input.show(input.settings.dip), baseline: input.show(previous), items: input.items,
-            headline: "\(input.name) \(input.shownScore), down \(input.show(drop)) from \(input.show(previous))",
-            detail: "Consider checking in about the last session."
-        ))
+        return .fired(AlertDraft(rule: .dip, instrument: input.instrument.rawValue) {
+            AlertText(
+                score: input.shownScore, threshold: input.show(input.settings.dip), baseline: input.show(previous), items: input.items,
+                headline: "\(input.name) \(input.shownScore), down \(input.show(drop)) from \(input.show(previous))",
+                detail: "Consider checking in about the last session."
+            )
+        })
     }
 }

@@ -6,11 +6,13 @@ enum EarlyRiskRule {
         guard session <= settings.risk.earlySessions else { return .quiet("past the early sessions") }
         let cutoff = input.settings.earlyCutoff
         guard Double.lessAt4(input.score, cutoff) else { return .quiet("score is not below the early cutoff") }
-        return .fired(AlertDraft(
-            rule: .earlyRisk, instrument: input.instrument.rawValue, score: input.shownScore,
-            threshold: input.show(cutoff), items: input.items,
-            headline: "\(input.name) \(input.shownScore) is below \(input.show(cutoff)) in the first \(settings.risk.earlySessions) sessions",
-            detail: "Consider prioritising engagement."
-        ))
+        let earlySessions = settings.risk.earlySessions
+        return .fired(AlertDraft(rule: .earlyRisk, instrument: input.instrument.rawValue) {
+            AlertText(
+                score: input.shownScore, threshold: input.show(cutoff), items: input.items,
+                headline: "\(input.name) \(input.shownScore) is below \(input.show(cutoff)) in the first \(earlySessions) sessions",
+                detail: "Consider prioritising engagement."
+            )
+        })
     }
 }

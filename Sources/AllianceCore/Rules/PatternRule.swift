@@ -30,11 +30,14 @@ enum PatternRule {
         let what = kind == .rigid
             ? "agreement on goals or method well below the bond"
             : "the bond well below agreement"
-        return (.fired(AlertDraft(
-            rule: kind.rule, instrument: input.instrument.rawValue, score: input.shownScore,
-            threshold: input.show(gap), items: input.items, pattern: kind,
-            headline: "in \(count) of the last \(recent.count) rated sessions \(what) (\(input.items)) or a \(kind.rawValue)-family marker was coded",
-            detail: "Consider inviting the client's view of the work."
-        )), false)
+        let recentCount = recent.count
+        let shownCount = count
+        return (.fired(AlertDraft(rule: kind.rule, instrument: input.instrument.rawValue, pattern: kind) {
+            AlertText(
+                score: input.shownScore, threshold: input.show(gap), items: input.items,
+                headline: "in \(shownCount) of the last \(recentCount) rated sessions \(what) (\(input.items)) or a \(kind.rawValue)-family marker was coded",
+                detail: "Consider inviting the client's view of the work."
+            )
+        }), false)
     }
 }

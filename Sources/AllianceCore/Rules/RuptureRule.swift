@@ -29,19 +29,23 @@ enum RuptureRule {
         let opening = OpenRupture(reference: reference, spread: sdEffective)
         let draft: AlertDraft
         if reliableDrop, let previous {
-            draft = AlertDraft(
-                rule: .rupture, instrument: input.instrument.rawValue, score: input.shownScore,
-                threshold: showStatistic(rci), baseline: input.show(previous), items: input.items,
-                headline: "\(input.name) \(input.shownScore), down \(input.show(previous - input.score)) from \(input.show(previous)) (reliable change \(Decimal4.format(rci, decimals: 1)))",
-                detail: "Consider asking about the relationship before the next session."
-            )
+            draft = AlertDraft(rule: .rupture, instrument: input.instrument.rawValue) {
+                AlertText(
+                    score: input.shownScore, threshold: showStatistic(rci), baseline: input.show(previous), items: input.items,
+                    headline: "\(input.name) \(input.shownScore), down \(input.show(previous - input.score)) from \(input.show(previous)) (reliable change \(Decimal4.format(rci, decimals: 1)))",
+                    detail: "Consider asking about the relationship before the next session."
+                )
+            }
         } else {
-            draft = AlertDraft(
-                rule: .rupture, instrument: input.instrument.rawValue, score: input.shownScore,
-                threshold: showStatistic(settings.rupture.z), baseline: input.show(meanH), items: input.items,
-                headline: "\(input.name) \(input.shownScore) is \(showStatistic(z ?? 0)) SD from the client's recent mean \(input.show(meanH)) (threshold \(showStatistic(settings.rupture.z)))",
-                detail: "Consider asking about the relationship before the next session."
-            )
+            let threshold = settings.rupture.z
+            let shownZ = z ?? 0
+            draft = AlertDraft(rule: .rupture, instrument: input.instrument.rawValue) {
+                AlertText(
+                    score: input.shownScore, threshold: showStatistic(threshold), baseline: input.show(meanH), items: input.items,
+                    headline: "\(input.name) \(input.shownScore) is \(showStatistic(shownZ)) SD from the client's recent mean \(input.show(meanH)) (threshold \(showStatistic(threshold)))",
+                    detail: "Consider asking about the relationship before the next session."
+                )
+            }
         }
         return (.fired(draft), opening)
     }
