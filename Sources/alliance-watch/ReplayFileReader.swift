@@ -8,7 +8,7 @@ import Glibc
 /// `SpoolFiles.readRegularFile`.
 final class ReplayFileReader {
     /// Bytes per piece; a piece is extended to the next line break.
-    static let chunkSize = 1 << 20
+    static let chunkSize = 1 << 19
 
     private let descriptor: Int32
     private let path: String

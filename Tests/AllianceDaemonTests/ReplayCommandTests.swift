@@ -10,7 +10,7 @@ import Testing
 @Suite struct ReplayCommandTests {
     static let brokenLine = #"{"schema":1,"client":"C-5","session":"#
 
-    /// About 2.7 MB: three 1 MiB pieces and a partial one.
+    /// About 2.7 MB: five 512 KiB pieces and a partial one.
     static func generatedRecords() -> [String] {
         var lines: [String] = []
         var state: UInt64 = 7
