@@ -16,6 +16,7 @@ public final class StoreTransaction {
 
     /// Client states loaded or saved in this transaction; `.some(nil)` records "not stored".
     private var clients: [String: ClientState?] = [:]
+    /// Clients saved in this transaction and the date their lapse counts from (nil: none).
     private var savedClients: [String: CalendarDate?] = [:]
     private var savedClientOrder: [String] = []
     private var clinicians: [String: ClinicianState?] = [:]

@@ -95,6 +95,7 @@ struct ReplayCommand: AsyncParsableCommand {
     /// others wait for, two thirds of a core.
     private static func startThread(name: String, nice: Int32, _ body: @escaping @Sendable () -> Void) {
         let thread = Thread {
+            // On Linux the nice value is per thread, and `who` 0 is the calling thread.
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice)
             body()
         }
