@@ -77,13 +77,7 @@ final class ReplayFileReader {
     private func emit(upTo end: Int) -> Chunk {
         let piece = UnsafeBufferPointer(rebasing: storage[..<end])
         let chunk = Chunk(bytes: Array(piece), firstLine: nextLine)
-        var lines = 0
-        var index = ByteSearch.nextLineBreak(in: piece, from: 0)
-        while index < end {
-            lines += 1
-            index = ByteSearch.nextLineBreak(in: piece, from: index + 1)
-        }
-        nextLine += lines
+        nextLine += ByteSearch.lineBreakCount(in: piece)
         let rest = filled - end
         if rest > 0 { storage.baseAddress!.update(from: storage.baseAddress! + end, count: rest) }
         filled = rest

@@ -46,16 +46,8 @@ public final class AlertDraft: Hashable, Sendable {
         self.init(rule: rule, instrument: instrument, pattern: pattern, atLeast: atLeast) { text }
     }
 
-    /// The draft's text, written anew at each call.
+    /// The draft's text, written anew at each call: read it once per use.
     public var text: AlertText { write() }
-
-    public var score: String? { text.score }
-    public var threshold: String? { text.threshold }
-    public var baseline: String? { text.baseline }
-    public var items: String? { text.items }
-    /// The part of MESSAGE after `client … session N`: `: SRS 31.0, down 7.0 …`.
-    public var headline: String { text.headline }
-    public var detail: String { text.detail }
 
     public static func == (lhs: AlertDraft, rhs: AlertDraft) -> Bool {
         lhs.rule == rhs.rule && lhs.instrument == rhs.instrument && lhs.pattern == rhs.pattern
@@ -71,10 +63,12 @@ public final class AlertDraft: Hashable, Sendable {
 /// The text of a draft: `ALLIANCE_SCORE`, `_THRESHOLD`, `_BASELINE`, `_ITEMS` and the message's
 /// headline and detail.
 public struct AlertText: Hashable, Sendable {
+    /// `ALLIANCE_SCORE`, `_THRESHOLD`, `_BASELINE` and `_ITEMS`.
     public var score: String?
     public var threshold: String?
     public var baseline: String?
     public var items: String?
+    /// The part of MESSAGE after `client … session N`: `: SRS 31.0, down 7.0 …`.
     public var headline: String
     public var detail: String
 

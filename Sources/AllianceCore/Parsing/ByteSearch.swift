@@ -18,4 +18,15 @@ public enum ByteSearch {
         while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
         return index
     }
+
+    /// The number of `\n` in `bytes`.
+    public static func lineBreakCount(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0
+        var index = nextLineBreak(in: bytes, from: 0)
+        while index < bytes.count {
+            count += 1
+            index = nextLineBreak(in: bytes, from: index + 1)
+        }
+        return count
+    }
 }

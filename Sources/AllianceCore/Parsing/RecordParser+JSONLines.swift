@@ -13,7 +13,7 @@ extension RecordParser {
         _ buffer: UnsafeBufferPointer<UInt8>, firstLine: Int, scratch: UnsafeMutableBufferPointer<UInt8>, into sink: inout Sink
     ) {
         // Entries are large; growing the array by doubling would copy each several times.
-        sink.reserveCapacity(Self.lineCount(buffer))
+        sink.reserveCapacity(ByteSearch.lineBreakCount(in: buffer) + 1)
         var parser = JSONParser()
         var lineStart = 0
         var lineNumber = firstLine - 1
@@ -38,16 +38,6 @@ extension RecordParser {
                 Self.text(buffer, range)
             }
         }
-    }
-
-    private static func lineCount(_ buffer: UnsafeBufferPointer<UInt8>) -> Int {
-        var count = 1
-        var index = ByteSearch.nextLineBreak(in: buffer, from: 0)
-        while index < buffer.count {
-            count += 1
-            index = ByteSearch.nextLineBreak(in: buffer, from: index + 1)
-        }
-        return count
     }
 
     private static func isBlank(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
