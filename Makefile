@@ -96,6 +96,7 @@ install-units:
 
 install-doc:
 	install -D -m 0644 docs/ADMIN.md "$(DESTDIR)$(DOCDIR)/ADMIN.md"
+	install -D -m 0644 docs/RULES.md "$(DESTDIR)$(DOCDIR)/RULES.md"
 
 # Never overwrites an administrator's configuration.
 install-config:
@@ -124,7 +125,7 @@ uninstall:
 		"$(DESTDIR)$(SYSUSERSDIR)/alliance-watch.conf" \
 		"$(DESTDIR)$(TMPFILESDIR)/alliance-watch.conf" \
 		"$(DESTDIR)$(CATALOGDIR)/alliance-watch.catalog" \
-		"$(DESTDIR)$(DOCDIR)/ADMIN.md"
+		"$(DESTDIR)$(DOCDIR)/ADMIN.md" "$(DESTDIR)$(DOCDIR)/RULES.md"
 	-rmdir "$(DESTDIR)$(DOCDIR)" 2>/dev/null
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
 		journalctl --update-catalog; \
