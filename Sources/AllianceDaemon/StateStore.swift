@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The daemon's state in one SQLite file (SPEC §6.4): each client's and clinician's engine state,
 /// the history of record, and the alert outbox.
@@ -38,6 +39,7 @@ public final class StateStore: Sendable {
     public convenience init(path: String, durability: Durability = .full) throws {
         let pool: DatabasePool
         do {
+            try StateStore.setReadableModes(path: path)
             pool = try DatabasePool(path: path, configuration: StateStore.configuration(readonly: false))
             // GRDB sets NORMAL when it enables WAL; this is the single writer connection, where it matters.
             try pool.writeWithoutTransaction { db in
@@ -53,6 +55,9 @@ public final class StateStore: Sendable {
     /// Opens an existing state database read-only, for `history`: nothing is created or migrated,
     /// and the daemon may keep writing meanwhile.
     public static func openForReading(path: String) throws -> StateStore {
+        // EACCES on the file or a folder above it: say who may read it, not SQLite's
+        // "unable to open database file".
+        if access(path, R_OK) != 0, errno == EACCES { throw StateStoreError.notPermitted(path: path) }
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
@@ -111,9 +116,41 @@ public final class StateStore: Sendable {
         try migrator.migrate(database)
     }
 
+    /// Mode of the database and of its `-wal` and `-shm` files: the owner writes, the group
+    /// (`alliance-watch-read` through the setgid state folder, SPEC §8) reads, nobody else.
+    static let fileMode: mode_t = 0o640
+
+    /// Creates the database file with `fileMode` when absent (the service runs with UMask=0077,
+    /// which would give 0600), and restores that mode on an existing one. SQLite gives the
+    /// `-wal` and `-shm` files the database's mode when it creates them.
+    static func setReadableModes(path: String) throws {
+        if path == ":memory:" { return }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
+        if fd >= 0 {
+            defer { close(fd) }
+            if fchmod(fd, fileMode) != 0 { throw SystemCallError.last("fchmod '\(path)'") }
+            return
+        }
+        guard errno == EEXIST else { throw SystemCallError.last("create '\(path)'") }
+        for file in [path, path + "-wal", path + "-shm"] {
+            var status = stat()
+            guard stat(file, &status) == 0, status.st_mode & 0o777 != fileMode else { continue }
+            if chmod(file, fileMode) != 0 { throw SystemCallError.last("chmod '\(file)'") }
+        }
+    }
+
     private static func configuration(readonly: Bool) -> Configuration {
         var configuration = Configuration()
         configuration.readonly = readonly
+        if !readonly {
+            // Keep `-wal` and `-shm` when the daemon closes the database: a reader without
+            // write access to the folder (`history`, `caseload` as a member of
+            // alliance-watch-read) can open a WAL database read-only only while both exist.
+            configuration.prepareDatabase { db in
+                var persist: Int32 = 1
+                _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
+            }
+        }
         configuration.label = "alliance-watch.state"
         // Readers are only `history` and the outbox query; the writer is the ingest loop.
         configuration.maximumReaderCount = 2

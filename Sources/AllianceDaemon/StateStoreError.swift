@@ -10,6 +10,11 @@ public enum StateStoreError: Error, Hashable, Sendable, CustomStringConvertible 
     case corruptValue(table: String, key: String, reason: String)
     /// `history` of a client the database does not know.
     case unknownClient(String)
+    /// The reader may not read the database (SPEC §8 "Reading without root").
+    case notPermitted(path: String)
+
+    /// The group whose members may read the state database without root (sysusers.d).
+    public static let readerGroup = "alliance-watch-read"
 
     public var description: String {
         switch self {
@@ -25,6 +30,10 @@ public enum StateStoreError: Error, Hashable, Sendable, CustomStringConvertible 
             return "unreadable value in the state database, table '\(table)', '\(key)': \(reason)"
         case .unknownClient(let client):
             return "no client '\(client)' in the state database"
+        case .notPermitted(let path):
+            return "permission denied reading the state database '\(path)': only root and members of the group "
+                + "'\(StateStoreError.readerGroup)' may read it. Ask an administrator to run "
+                + "'usermod -aG \(StateStoreError.readerGroup) USER', then log in again"
         }
     }
 }

@@ -350,6 +350,37 @@ import Testing
 
     // MARK: Opening
 
+    /// SPEC §8 "Reading without root": 0640 files whatever the umask (the service's is 0077),
+    /// and `-wal`/`-shm` kept after the daemon closes, so that a reader who may not write the
+    /// folder can still open the WAL database.
+    @Test func databaseFilesAreGroupReadableAndOutliveTheDaemon() throws {
+        let directory = try TemporaryDirectory()
+        let previous = umask(0o077)
+        defer { umask(previous) }
+        func mode(_ file: String) -> mode_t? {
+            var status = stat()
+            return stat(file, &status) == 0 ? status.st_mode & 0o777 : nil
+        }
+        do {
+            let store = try StateStore(path: directory.database)
+            _ = try store.synchronousLevel()
+        }
+        for file in [directory.database, directory.database + "-wal", directory.database + "-shm"] {
+            #expect(mode(file) == 0o640, "\(file)")
+        }
+        #expect(chmod(directory.database, 0o600) == 0)
+        _ = try StateStore(path: directory.database)
+        #expect(mode(directory.database) == 0o640, "an existing database gets its mode back at open")
+        let reader = try StateStore.openForReading(path: directory.database)
+        #expect(try reader.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sessions") } == 0)
+    }
+
+    @Test func refusalToAReaderSaysWhatToDo() {
+        let text = StateStoreError.notPermitted(path: "/var/lib/alliance-watch/state.sqlite").description
+        #expect(text.contains("'/var/lib/alliance-watch/state.sqlite'"))
+        #expect(text.contains("usermod -aG alliance-watch-read USER"))
+    }
+
     @Test func openingFailuresSayWhy() throws {
         let directory = try TemporaryDirectory()
         let missingDirectory = directory.path + "/no-such-dir/state.sqlite"

@@ -155,9 +155,9 @@ else
   fail "make post-install on the booted system"; echo "$out" | indent
 fi
 
-u=$(C getent passwd alliance-watch); g=$(C getent group alliance-watch-submit)
-if [ -n "$u" ] && [ -n "$g" ] && [[ $u == *:/usr/sbin/nologin ]]; then
-  pass "sysusers: user alliance-watch (no login) and group alliance-watch-submit exist"
+u=$(C getent passwd alliance-watch); g=$(C getent group alliance-watch-submit); r=$(C getent group alliance-watch-read)
+if [ -n "$u" ] && [ -n "$g" ] && [ -n "$r" ] && [[ $u == *:/usr/sbin/nologin ]]; then
+  pass "sysusers: user alliance-watch (no login), groups alliance-watch-submit and alliance-watch-read exist"
 else
   fail "sysusers: user '$u', group '$g'"
 fi
@@ -167,9 +167,10 @@ alliance-watch alliance-watch-submit 3770 $SPOOL/tmp
 alliance-watch alliance-watch-submit 3770 $SPOOL/incoming
 alliance-watch alliance-watch 700 $SPOOL/processed
 alliance-watch alliance-watch 700 $SPOOL/rejected
-root root 755 /etc/alliance-watch"
-got=$(C stat -c '%U %G %a %n' $SPOOL $SPOOL/tmp $SPOOL/incoming $SPOOL/processed $SPOOL/rejected /etc/alliance-watch 2>&1)
-if [ "$got" = "$want" ]; then pass "tmpfiles: spool and /etc/alliance-watch owners and modes"
+root root 755 /etc/alliance-watch
+alliance-watch alliance-watch-read 2750 /var/lib/alliance-watch"
+got=$(C stat -c '%U %G %a %n' $SPOOL $SPOOL/tmp $SPOOL/incoming $SPOOL/processed $SPOOL/rejected /etc/alliance-watch /var/lib/alliance-watch 2>&1)
+if [ "$got" = "$want" ]; then pass "tmpfiles: spool, state folder and /etc/alliance-watch owners and modes"
 else fail "tmpfiles: owners and modes differ (want | got)"; diff <(echo "$want") <(echo "$got") | indent; fi
 
 n=$(C journalctl --list-catalog 2>/dev/null | grep -c ' alliance-watch: ')
@@ -231,6 +232,32 @@ C systemctl daemon-reload
 # ---------------------------------------------------------------------------------------------
 # The daemon
 # ---------------------------------------------------------------------------------------------
+# reading_without_root WHEN: the state database's modes, and `history` as a member of
+# alliance-watch-read (works) and as an outsider (a refusal that says what to do).
+reading_without_root() {
+  local db=/var/lib/alliance-watch/state.sqlite got out
+  got=$(C stat -c '%U %G %a %n' $db $db-wal $db-shm 2>&1)
+  if [ "$got" = "alliance-watch alliance-watch-read 640 $db
+alliance-watch alliance-watch-read 640 $db-wal
+alliance-watch alliance-watch-read 640 $db-shm" ]; then
+    pass "state database, -wal and -shm are 0640 alliance-watch:alliance-watch-read $1"
+  else
+    fail "state database modes $1"; echo "$got" | indent
+  fi
+  if out=$(as e2e-reader alliance-watch history C-109 2>&1) && grep -q 'C-109' <<<"$out"; then
+    pass "history C-109 as a member of alliance-watch-read, without sudo, $1"
+  else
+    fail "history as a member of alliance-watch-read $1"; echo "$out" | head -5 | indent
+  fi
+  if out=$(as_outsider alliance-watch history C-109 2>&1); then
+    fail "history works for a user outside alliance-watch-read $1"
+  elif grep -q 'usermod -aG alliance-watch-read' <<<"$out"; then
+    pass "history as an outsider is refused with what to do (exit $(as_outsider alliance-watch history C-109 >/dev/null 2>&1; echo $?)) $1"
+  else
+    fail "history as an outsider fails without the usermod hint $1"; echo "$out" | head -3 | indent
+  fi
+}
+
 run_daemon_checks() {
   local t rc out pid npid n0 f
 
@@ -289,6 +316,10 @@ run_daemon_checks() {
   else
     fail "journalctl -x shows no catalog text for the C-109 rupture"; echo "$out" | head -5 | indent
   fi
+
+  # Reading without root (SPEC §8): a member of alliance-watch-read runs history, nobody else.
+  C useradd -M -s /bin/sh -G alliance-watch-read e2e-reader
+  reading_without_root "while the daemon runs"
 
   # Reload: a changed threshold takes effect; a broken file keeps the running one.
   local cfg=$W/root/etc/alliance-watch/alliance-watch.toml
@@ -408,6 +439,7 @@ run_daemon_checks() {
   fi
 
   t=$(now); C systemctl stop "$UNIT"
+  reading_without_root "with the daemon stopped"
   if [ "$(service Result)" = success ] && [ "$(service ActiveState)" = inactive ]; then
     pass "systemctl stop: clean exit on SIGTERM in $(since "$t") s"
   else
@@ -419,7 +451,7 @@ run_daemon_checks() {
   # alliance-watch:alliance-watch 0700 (UMask=0077), closed to the writers.
   C rm -rf $SPOOL
   out=$(C systemctl start "$UNIT" 2>&1); rc=$?
-  got=$(C stat -c '%U %G %a %n' $SPOOL $SPOOL/tmp $SPOOL/incoming $SPOOL/processed $SPOOL/rejected /etc/alliance-watch 2>&1)
+  got=$(C stat -c '%U %G %a %n' $SPOOL $SPOOL/tmp $SPOOL/incoming $SPOOL/processed $SPOOL/rejected /etc/alliance-watch /var/lib/alliance-watch 2>&1)
   if [ "$rc" = 0 ] && [ "$got" = "$want" ]; then
     pass "a start after the spool was removed recreates it with the tmpfiles.d owners and modes"
   else

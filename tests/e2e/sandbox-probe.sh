@@ -12,7 +12,7 @@ cannot_write() { if (echo probe > "$1") 2>/dev/null; then rm -f "$1"; bad "could
 [ "$(id -un)" = alliance-watch ] && ok "runs as alliance-watch" || bad "runs as $(id -un)"
 for d in tmp incoming processed rejected; do can_write "/var/spool/alliance-watch/$d/.e2e-probe"; done
 can_write /var/lib/alliance-watch/.e2e-probe
-[ "$(stat -c %a /var/lib/alliance-watch)" = 700 ] && ok "state directory is 0700" || bad "state directory is $(stat -c %a /var/lib/alliance-watch)"
+[ "$(stat -c %a /var/lib/alliance-watch)" = 2750 ] && ok "state directory is 2750" || bad "state directory is $(stat -c %a /var/lib/alliance-watch)"
 for p in /etc/.e2e-probe /etc/alliance-watch/.e2e-probe /usr/.e2e-probe /var/lib/.e2e-probe \
          /var/spool/.e2e-probe /var/log/.e2e-probe /opt/.e2e-probe /run/.e2e-probe /.e2e-probe; do
   cannot_write "$p"

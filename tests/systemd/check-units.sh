@@ -73,7 +73,7 @@ root=$work/root
 if [ "$(id -u)" != 0 ]; then
   skip "sysusers.d + tmpfiles.d: needs root to chown in a scratch root"
 else
-  mkdir -p "$root/etc" "$root/var/spool"
+  mkdir -p "$root/etc" "$root/var/spool" "$root/var/lib"
   touch "$root/etc/passwd" "$root/etc/group" "$root/etc/shadow" "$root/etc/gshadow"
   if out=$( { systemd-sysusers --root="$root" "$stage$PREFIX/lib/sysusers.d/alliance-watch.conf" \
      && systemd-tmpfiles --root="$root" --create "$stage$PREFIX/lib/tmpfiles.d/alliance-watch.conf"; } 2>&1); then
@@ -82,8 +82,9 @@ alliance-watch:alliance-watch-submit:3770:/var/spool/alliance-watch/tmp
 alliance-watch:alliance-watch-submit:3770:/var/spool/alliance-watch/incoming
 alliance-watch:alliance-watch:700:/var/spool/alliance-watch/processed
 alliance-watch:alliance-watch:700:/var/spool/alliance-watch/rejected
-root:root:755:/etc/alliance-watch"
-    got=$(for d in /var/spool/alliance-watch /var/spool/alliance-watch/{tmp,incoming,processed,rejected} /etc/alliance-watch; do
+root:root:755:/etc/alliance-watch
+alliance-watch:alliance-watch-read:2750:/var/lib/alliance-watch"
+    got=$(for d in /var/spool/alliance-watch /var/spool/alliance-watch/{tmp,incoming,processed,rejected} /etc/alliance-watch /var/lib/alliance-watch; do
             uid=$(stat -c %u "$root$d"); gid=$(stat -c %g "$root$d")
             user=$(awk -F: -v i="$uid" '$3==i{print $1}' "$root/etc/passwd"); [ "$uid" = 0 ] && user=root
             group=$(awk -F: -v i="$gid" '$3==i{print $1}' "$root/etc/group"); [ "$gid" = 0 ] && group=root
