@@ -78,6 +78,11 @@ enum SettingsReader {
             let maxDays = lapse.integer("max_days", in: dayCount, into: &settings.lapse.maxDays)
             lapse.requireOrder("days", days, settings.lapse.days, notAbove: "max_days", maxDays, settings.lapse.maxDays)
         }
+        root.table("digest") { digest in
+            digest.boolean("enabled", into: &settings.digest.enabled)
+            digest.integer("hour", in: .closed(0, 23), into: &settings.digest.hour)
+            digest.integer("days", in: .closed(1, 3650), into: &settings.digest.days)
+        }
         root.table("rules") { rules in
             readRules(rules, into: &settings.rules)
         }

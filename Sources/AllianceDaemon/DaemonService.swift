@@ -15,14 +15,14 @@ public struct DaemonService: Service {
     public let journal: any JournalSink
     public let notifier: any ServiceNotifier
     public let logger: Logger
-    /// Today's local date (a parameter so tests can move the clock).
-    public let today: @Sendable () -> CalendarDate
-    /// How often lapse and the retention of `processed/` are checked.
+    /// The wall and timer clocks (a parameter so that tests can move them).
+    public let clock: any DaemonClock
+    /// How often lapse, the digest and the retention of `processed/` are checked.
     public let housekeepingInterval: Duration
 
     public init(
         configPath: String?, settings: Settings, journal: any JournalSink, notifier: any ServiceNotifier,
-        logger: Logger, today: @escaping @Sendable () -> CalendarDate = LocalClock.today,
+        logger: Logger, clock: any DaemonClock = SystemClock(),
         housekeepingInterval: Duration = .seconds(3600)
     ) {
         self.configPath = configPath
@@ -30,7 +30,7 @@ public struct DaemonService: Service {
         self.journal = journal
         self.notifier = notifier
         self.logger = logger
-        self.today = today
+        self.clock = clock
         self.housekeepingInterval = housekeepingInterval
     }
 
@@ -88,13 +88,13 @@ public struct DaemonService: Service {
     }
 
     private func watch(_ watcher: SpoolWatcher, ingestor: SpoolIngestor, control: DaemonControl, spool: String) async throws {
-        let clock = ContinuousClock()
-        var nextHousekeeping = clock.now.advanced(by: housekeepingInterval)
+        var nextHousekeeping = clock.monotonic() + housekeepingInterval
         let watchdog = notifier.watchdogInterval.map { $0 / 2 }
         while !control.stopRequested {
             if control.takeReloadRequest() { reload(ingestor, spool: spool) }
-            var timeout = nextHousekeeping - clock.now
+            var timeout = nextHousekeeping - clock.monotonic()
             if let watchdog { timeout = min(timeout, watchdog) }
+            if let maximum = clock.maximumWait { timeout = min(timeout, maximum) }
             let events = await watcher.nextEvents(timeout: max(timeout, .zero))
             if watchdog != nil { notifier.notify(.watchdog) }
             var names: [String] = []
@@ -109,9 +109,9 @@ public struct DaemonService: Service {
                 try ingest(names, with: ingestor, control: control)
                 notifier.notify(.status(ingestor.counters.status(spool: spool)))
             }
-            if clock.now >= nextHousekeeping {
+            if clock.monotonic() >= nextHousekeeping {
                 try housekeeping(ingestor)
-                nextHousekeeping = clock.now.advanced(by: housekeepingInterval)
+                nextHousekeeping = clock.monotonic() + housekeepingInterval
             }
         }
     }
@@ -122,15 +122,18 @@ public struct DaemonService: Service {
         var start = names.startIndex
         while start < names.endIndex && !control.stopRequested {
             let end = min(start + Self.batchSize, names.endIndex)
-            try ingestor.ingest(Array(names[start..<end]), today: today())
+            try ingestor.ingest(Array(names[start..<end]), today: clock.localTime().date)
             if notifier.watchdogInterval != nil { notifier.notify(.watchdog) }
             start = end
         }
     }
 
-    /// Lapse (SPEC §5: at start and at least hourly) and the retention of `processed/`.
+    /// Lapse (SPEC §5: at start and at least hourly), the daily digest (SPEC §6.5: at the first
+    /// of these checks at or after `digest.hour`) and the retention of `processed/`.
     private func housekeeping(_ ingestor: SpoolIngestor) throws {
-        try ingestor.checkLapse(today: today())
+        let now = clock.localTime()
+        try ingestor.checkLapse(today: now.date)
+        try ingestor.writeDigest(now: now)
         let keepDays = ingestor.settings.spool.keepProcessedDays
         if keepDays > 0 { _ = try ingestor.files.deleteProcessed(keepDays: keepDays) }
     }

@@ -188,6 +188,21 @@ public final class SpoolIngestor {
     }
 }
 
+extension SpoolIngestor {
+    /// The daily digest (SPEC §6.5) at a check at `now`: composed at the first check at or after
+    /// `digest.hour` of the day, then its entries written; an entry journald did not take is
+    /// tried again at the next check of the same day.
+    public func writeDigest(now: LocalTime) throws {
+        let digest = settings.digest
+        guard digest.enabled, now.hour >= digest.hour else { return }
+        try store.composeDigest(AttentionQuery(day: now.date, days: digest.days), risk: settings.risk)
+        for (clinician, event) in try store.unsentDigests(day: now.date) {
+            guard journal.send(event).isDelivered else { return }
+            try store.markDigestSent(day: now.date, clinician: clinician)
+        }
+    }
+}
+
 /// What the daemon has done since it started, for `STATUS=`.
 public struct IngestCounters: Hashable, Sendable {
     public var files = 0

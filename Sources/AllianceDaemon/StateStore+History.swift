@@ -70,7 +70,7 @@ private struct SessionKey: Hashable {
 
 extension CalendarDate {
     /// Parses the `YYYY-MM-DD` form the store writes.
-    init?(isoText text: String) {
+    public init?(isoText text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])

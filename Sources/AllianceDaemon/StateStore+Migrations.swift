@@ -9,6 +9,7 @@ extension StateStore {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial", migrate: createInitialSchema)
         migrator.registerMigration("v2-lapse-anchor", migrate: storeLapseAnchors)
+        migrator.registerMigration("v3-attention", migrate: storeAttention)
         return migrator
     }()
 
@@ -135,5 +136,68 @@ extension StateStore {
             -- Covering, and small: only clients whose lapse is still possible are in it.
             CREATE INDEX clients_lapse_anchor ON clients(lapse_anchor, client) WHERE lapse_anchor IS NOT NULL;
             """)
+    }
+
+    /// `v3-attention`: what the attention list and the daily digest need (SPEC §6.5) without
+    /// reading every client's state: each alert's `ALLIANCE_DATE`, indexed for the alerts of
+    /// warning or higher; the open ruptures, one row per series, with the session that opened
+    /// it; and the digests already written, one row per day and clinician.
+    private static func storeAttention(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE alerts ADD COLUMN date TEXT;
+            UPDATE alerts SET date = (
+                SELECT json_extract(field.value, '$[1]') FROM json_each(alerts.fields) AS field
+                WHERE json_extract(field.value, '$[0]') = 'ALLIANCE_DATE');
+            CREATE INDEX alerts_attention ON alerts(date, client, episode)
+                WHERE priority <= 4 AND client IS NOT NULL;
+
+            -- A series with an open rupture (opened, neither repaired nor reported unrepaired).
+            -- session is the session that opened it (NULL when this migration found it open and
+            -- no rupture alert says which session).
+            CREATE TABLE open_ruptures (
+                client TEXT NOT NULL,
+                episode TEXT NOT NULL,
+                instrument TEXT NOT NULL,
+                session INTEGER,
+                PRIMARY KEY (client, episode, instrument)
+            ) STRICT, WITHOUT ROWID;
+
+            -- The days whose digest was composed (at its first check at or after digest.hour),
+            -- and the entries composed, one per clinician ('' for clients whose latest record
+            -- names none): at most one per clinician and calendar day, also across restarts.
+            -- sent_at is set once journald took the entry; an entry of today not yet sent is
+            -- sent at the next check.
+            CREATE TABLE digest_days (
+                day TEXT NOT NULL PRIMARY KEY,
+                composed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            ) STRICT;
+            CREATE TABLE digests (
+                day TEXT NOT NULL,
+                clinician TEXT NOT NULL,
+                clients TEXT NOT NULL,
+                message TEXT NOT NULL,
+                sent_at TEXT,
+                PRIMARY KEY (day, clinician)
+            ) STRICT;
+            """)
+        let rows = try Row.fetchCursor(db, sql: "SELECT client, state FROM clients")
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO open_ruptures (client, episode, instrument, session)
+            VALUES (?, ?, ?, (SELECT MAX(session) FROM alerts WHERE rule = 'rupture' AND client = ?1 AND episode = ?2
+                              AND key LIKE 'rupture/%/' || ?3 || '/%'))
+            """)
+        while let row = try rows.next() {
+            let name: String = row["client"]
+            let data: Data = row["state"]
+            let state: ClientState
+            do {
+                state = try ClientStateCodec.decode([UInt8](data))
+            } catch {
+                throw StateStoreError.corruptValue(table: "clients", key: name, reason: "\(error)")
+            }
+            for (episode, instrument) in state.openRuptureSeries() {
+                try insert.execute(arguments: [name, episode, instrument.rawValue])
+            }
+        }
     }
 }

@@ -19,7 +19,8 @@ extension StoreTransaction {
     public func ingest(
         _ record: Record, canonical: String, origin: RecordOrigin, engine: AllianceEngine
     ) throws -> Ingested {
-        var client = try self.client(record.client) ?? ClientState(client: record.client)
+        let before = try self.client(record.client)
+        var client = before ?? ClientState(client: record.client)
         var clinicianBefore: ClinicianState?
         var clinician: ClinicianState?
         if case .session(let session) = record, let name = session.clinician {
@@ -33,6 +34,10 @@ extension StoreTransaction {
         if let clinician, clinician != clinicianBefore { try save(clinician) }
         if case .session(let session) = record {
             try insertSession(session, canonical: canonical, origin: origin, late: late)
+            try updateOpenRuptures(
+                client: session.client, episode: session.episode, session: session.session,
+                before: before?.episodes[session.episode], after: client.episodes[session.episode]
+            )
         }
         var highest: Int?
         if case .session(let session) = record { highest = client.episodes[session.episode]?.highestSession }

@@ -115,6 +115,27 @@ public final class StoreTransaction {
         ])
     }
 
+    // MARK: Open ruptures
+
+    /// Keeps the `open_ruptures` rows of `client`'s `episode` in step with its state after
+    /// `session` was evaluated: a rupture open now and not before was opened by `session`.
+    func updateOpenRuptures(client: String, episode: String, session: Int, before: EpisodeState?, after: EpisodeState?) throws {
+        for instrument in Instrument.allCases {
+            let wasOpen = before.map { (instrument == .srs ? $0.srs : $0.waiSR).rupture != nil } ?? false
+            let isOpen = after.map { (instrument == .srs ? $0.srs : $0.waiSR).rupture != nil } ?? false
+            guard wasOpen != isOpen else { continue }
+            if isOpen {
+                try db.cachedStatement(sql: """
+                    INSERT INTO open_ruptures (client, episode, instrument, session) VALUES (?, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET session = excluded.session
+                    """).execute(arguments: [client, episode, instrument.rawValue, session])
+            } else {
+                try db.cachedStatement(sql: "DELETE FROM open_ruptures WHERE client = ? AND episode = ? AND instrument = ?")
+                    .execute(arguments: [client, episode, instrument.rawValue])
+            }
+        }
+    }
+
     // MARK: Outbox
 
     /// Queues `alerts` in order and returns their outbox ids. An alert whose key
@@ -124,8 +145,8 @@ public final class StoreTransaction {
     public func enqueue(_ alerts: [Alert]) throws -> [Int64] {
         guard !alerts.isEmpty else { return [] }
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO alerts (key, rule, priority, client, episode, session, message, fields)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO alerts (key, rule, priority, client, episode, session, message, fields, date)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (key) DO NOTHING
             """)
         var ids: [Int64] = []
@@ -136,6 +157,7 @@ public final class StoreTransaction {
                 alert.value(of: "ALLIANCE_CLIENT"), alert.value(of: "ALLIANCE_EPISODE"),
                 alert.value(of: "ALLIANCE_SESSION").flatMap { Int($0) },
                 alert.message, try StoredJSON.fieldsText(alert.fields, encoder: encoder),
+                alert.value(of: "ALLIANCE_DATE"),
             ])
             if db.changesCount == 1 { ids.append(db.lastInsertedRowID) }
         }

@@ -11,6 +11,7 @@ struct AllianceWatch: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, CheckConfigCommand.self, ReplayCommand.self, SubmitCommand.self, HistoryCommand.self,
+            CaseloadCommand.self,
         ]
     )
 }

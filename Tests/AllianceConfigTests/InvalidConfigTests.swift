@@ -14,7 +14,7 @@ struct InvalidConfigCase: Sendable, CustomTestStringConvertible {
 private let knownRules = "below-cutoff, dip, rupture, repaired, unrepaired, decline, rigid-pattern, "
     + "uninvolved-pattern, early-risk, client-tension, outcome-decline, clinician-pattern, missed-after-alert, lapse"
 private let knownTables = "spool, state, baseline, instruments, rupture, decline, pattern, markers, risk, "
-    + "tension, missed, outcome, clinician, lapse, rules"
+    + "tension, missed, outcome, clinician, lapse, digest, rules"
 private let knownPriorities = "err, warning, notice, info"
 
 let invalidConfigCases: [InvalidConfigCase] = [
@@ -255,5 +255,15 @@ func invalidFixtureGivesExactlyItsDiagnostics(_ testCase: InvalidConfigCase) thr
         "a.toml:1: a NUL character in a key or string is not supported (column 7)",
         "a.toml:3: a NUL character in a key or string is not supported (column 16)",
         "a.toml:5: a NUL character in a key or string is not supported (column 20)",
+    ])
+}
+
+@Test func digestKeysOutOfRangeAreReportedWithTheirLines() throws {
+    let result = ConfigLoader.parse(text: "[digest]\nenabled = \"yes\"\nhour = 24\ndays = 0\n", file: "a.toml")
+    guard case .failure(let errors) = result else { Issue.record("accepted"); return }
+    #expect(errors.description.split(separator: "\n").map(String.init) == [
+        "a.toml:2: digest.enabled: expected a boolean, got 'yes'",
+        "a.toml:3: digest.hour: 24 is out of range 0…23",
+        "a.toml:4: digest.days: 0 is out of range 1…3650",
     ])
 }

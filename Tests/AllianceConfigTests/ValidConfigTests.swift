@@ -21,7 +21,7 @@ private func settings(fromFixture name: String) throws -> Settings {
         "cutoff", "early_cutoff", "sd", "reliability", "sd_floor", "dip", "component_cutoff", "rigid_gap",
         "uninvolved_gap", "z", "repair_window", "repair_margin", "k", "h", "min_sessions", "rigid", "uninvolved",
         "early_sessions", "ruler_low_max", "urica_low_below", "excluded_codes", "min_intensity", "rci",
-        "min_clients", "window_days", "days", "max_days",
+        "min_clients", "window_days", "days", "max_days", "enabled", "hour",
     ]
     let setLines = text.split(separator: "\n").filter { !$0.hasPrefix("#") && $0.contains(" = ") }
     let setKeys = Set(setLines.map { String($0.prefix { $0 != " " }) })
@@ -30,6 +30,7 @@ private func settings(fromFixture name: String) throws -> Settings {
     #expect(tables == [
         "[spool]", "[state]", "[baseline]", "[instruments.srs]", "[instruments.wai_sr]", "[rupture]", "[decline]",
         "[pattern]", "[markers]", "[risk]", "[tension]", "[missed]", "[outcome]", "[clinician]", "[lapse]",
+        "[digest]",
     ])
 }
 
@@ -94,6 +95,11 @@ func aFileThatSetsNothingGivesTheDefaults(_ name: String) throws {
         days = 36500
         max_days = 36500
 
+        [digest]
+        enabled = false
+        hour = 23
+        days = 3650
+
         [risk]
         early_sessions = 0
         urica_low_below = -5
@@ -106,6 +112,7 @@ func aFileThatSetsNothingGivesTheDefaults(_ name: String) throws {
     #expect(settings.rules == [.rupture: Settings.RuleSettings(enabled: true, priority: .err)])
     #expect(settings.pattern.window == 2 && settings.pattern.minSessions == 2)
     #expect(settings.lapse.days == 36500 && settings.lapse.maxDays == 36500)
+    #expect(!settings.digest.enabled && settings.digest.hour == 23 && settings.digest.days == 3650)
     #expect(settings.risk.earlySessions == 0)
     #expect(settings.risk.uricaLowBelow == -5)
     #expect(settings.risk.excludedCodes.isEmpty)

@@ -33,13 +33,14 @@ import Testing
             )
         }
         #expect(objects == [
-            "index alerts_session", "index alerts_unsent", "index clients_lapse_anchor",
-            "table alerts", "table clients", "table clinicians", "table meta", "table sessions",
+            "index alerts_attention", "index alerts_session", "index alerts_unsent", "index clients_lapse_anchor",
+            "table alerts", "table clients", "table clinicians", "table digest_days", "table digests", "table meta",
+            "table open_ruptures", "table sessions",
             "trigger alerts_counted", "trigger alerts_sent", "trigger alerts_uncounted",
             "trigger clients_counted", "trigger clients_uncounted",
             "trigger sessions_counted", "trigger sessions_uncounted",
         ])
-        #expect(migrations == ["v1-initial", "v2-lapse-anchor"])
+        #expect(migrations == ["v1-initial", "v2-lapse-anchor", "v3-attention"])
         #expect(journalMode == "wal")
         #expect(try store.synchronousLevel() == 2)
         #expect(try store.counts() == StoreCounts(sessions: 0, clients: 0, alerts: 0, unsent: 0))
@@ -415,7 +416,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let queue = try DatabaseQueue(path: directory.database)
         try queue.write { try $0.execute(sql: "CREATE TABLE other (x)") }
-        #expect(throws: StateStoreError.olderSchema(path: directory.database, missingMigrations: ["v1-initial", "v2-lapse-anchor"])) {
+        #expect(throws: StateStoreError.olderSchema(path: directory.database, missingMigrations: ["v1-initial", "v2-lapse-anchor", "v3-attention"])) {
             try StateStore.openForReading(path: directory.database)
         }
     }

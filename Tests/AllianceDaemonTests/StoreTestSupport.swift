@@ -43,7 +43,7 @@ struct StoreFeeder {
         let engine = self.engine
         let ingested = try store.write { transaction in
             try zip(records, origins).map { record, origin in
-                try transaction.ingest(.session(record), canonical: "\(record)", origin: origin, engine: engine)
+                try transaction.ingest(.session(record), canonical: record.canonicalJSON, origin: origin, engine: engine)
             }
         }
         return ingested.map { result in

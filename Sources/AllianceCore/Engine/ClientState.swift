@@ -253,3 +253,16 @@ public enum PatternKind: String, Sendable, Codable, CaseIterable {
 
     public var rule: RuleID { self == .rigid ? .rigidPattern : .uninvolvedPattern }
 }
+
+extension ClientState {
+    /// The series with an open rupture (opened, neither repaired nor reported unrepaired), per
+    /// episode, SRS before WAI-SR: what keeps a client on the attention list (SPEC §6.5).
+    public func openRuptureSeries() -> [(episode: String, instrument: Instrument)] {
+        var open: [(episode: String, instrument: Instrument)] = []
+        for (episode, state) in episodes {
+            if state.srs.rupture != nil { open.append((episode, .srs)) }
+            if state.waiSR.rupture != nil { open.append((episode, .waiSR)) }
+        }
+        return open
+    }
+}

@@ -17,6 +17,10 @@ public enum OperationalEvent: Hashable, Sendable {
     /// A record whose session number is below the highest stored for its client and episode:
     /// stored, but no rule is evaluated for it.
     case lateRecord(source: String, line: Int, client: String, episode: String, session: Int, highestSession: Int)
+    /// The day's digest for one clinician (nil: clients whose latest record names none): how
+    /// many clients need attention and their ids, most urgent first (SPEC §6.5). `message` is
+    /// the one-line summary the daemon composed from the attention list.
+    case digest(clinician: String?, clients: [String], message: String)
 
     /// The field that names the event on every operational entry.
     public static let eventFieldName = "ALLIANCE_EVENT"
@@ -29,6 +33,7 @@ public enum OperationalEvent: Hashable, Sendable {
         case configReloaded = "config-reloaded"
         case configReloadFailed = "config-reload-failed"
         case lateRecord = "late-record"
+        case digest = "digest"
 
         /// The journal MESSAGE_ID (SPEC §6.3).
         public var messageID: String {
@@ -39,6 +44,7 @@ public enum OperationalEvent: Hashable, Sendable {
             case .configReloaded: return "aa23ef707b8a47588b511672276b9bba"
             case .configReloadFailed: return "524b8d1523b844198fbac38c08d5b022"
             case .lateRecord: return "7350b197da2d4d6eb69ae7196a538bae"
+            case .digest: return "aca2fb3e2b9645c98e1edb218583f52f"
             }
         }
 
@@ -46,7 +52,7 @@ public enum OperationalEvent: Hashable, Sendable {
             switch self {
             case .recordRejected, .fileRejected, .configReloadFailed: return .err
             case .daemonStarted: return .info
-            case .configReloaded, .lateRecord: return .notice
+            case .configReloaded, .lateRecord, .digest: return .notice
             }
         }
     }
@@ -59,6 +65,7 @@ public enum OperationalEvent: Hashable, Sendable {
         case .configReloaded: return .configReloaded
         case .configReloadFailed: return .configReloadFailed
         case .lateRecord: return .lateRecord
+        case .digest: return .digest
         }
     }
 
@@ -82,6 +89,8 @@ public enum OperationalEvent: Hashable, Sendable {
         case let .lateRecord(source, line, client, episode, session, highestSession):
             return "Late record '\(source)' line \(line): client \(client) episode \(episode) session \(session) "
                 + "is below the stored session \(highestSession), storing it without evaluating rules"
+        case let .digest(_, _, message):
+            return oneLine(message)
         }
     }
 
@@ -112,6 +121,12 @@ public enum OperationalEvent: Hashable, Sendable {
                 JournalField("ALLIANCE_SOURCE", source),
                 JournalField("ALLIANCE_LINE", String(line)),
             ]
+        case let .digest(clinician, clients, _):
+            var fields: [JournalField] = []
+            if let clinician { fields.append(JournalField("ALLIANCE_CLINICIAN", clinician)) }
+            fields.append(JournalField("ALLIANCE_COUNT", String(clients.count)))
+            fields.append(JournalField("ALLIANCE_CLIENTS", clients.joined(separator: " ")))
+            return fields
         }
     }
 

@@ -17,6 +17,7 @@ public struct Settings: Hashable, Sendable {
     public var outcome = Outcome()
     public var clinician = Clinician()
     public var lapse = Lapse()
+    public var digest = Digest()
     /// `[rules.<id>]`; a rule without an entry is enabled with its base priority.
     public var rules: [RuleID: RuleSettings] = [:]
 
@@ -111,6 +112,16 @@ public struct Settings: Hashable, Sendable {
             self.days = days
             self.maxDays = maxDays
         }
+    }
+
+    /// `[digest]`: the daily summary of the attention list (SPEC §6.5).
+    public struct Digest: Hashable, Sendable {
+        public var enabled = true
+        /// The local hour from which the day's digest is written.
+        public var hour = 7
+        /// How many days back an alert keeps a client on the attention list.
+        public var days = 28
+        public init() {}
     }
 
     public struct RuleSettings: Hashable, Sendable {
