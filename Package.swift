@@ -56,7 +56,11 @@ let package = Package(
         ),
         .testTarget(
             name: "AllianceDaemonTests",
-            dependencies: ["AllianceDaemon", "AllianceCore", "AllianceConfig"]
+            dependencies: [
+                "AllianceDaemon", "AllianceCore", "AllianceConfig",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
     ]
 )

@@ -6,8 +6,11 @@ import AllianceCore
 /// state is 2.4 KB of JSON and costs over 100 µs each way); this form is a few hundred bytes
 /// and costs a few microseconds. The first byte is the format version; a reader refuses any
 /// other, so a future change is a new version plus a migration, never a silent misread.
+///
+/// Version 2 adds each series entry's session number and marker flags; version 1 states are
+/// still read (their entries have no session number) and are written as version 2 when saved.
 enum ClientStateCodec {
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
 
     struct CorruptState: Error, CustomStringConvertible {
         var description: String
@@ -59,7 +62,8 @@ enum ClientStateCodec {
     static func decode(_ bytes: [UInt8]) throws(CorruptState) -> ClientState {
         var reader = ByteReader(bytes: bytes)
         let found = try reader.byte()
-        guard found == version else { throw CorruptState(description: "unknown state format version \(found)") }
+        guard found == version || found == 1 else { throw CorruptState(description: "unknown state format version \(found)") }
+        reader.version = found
         var state = ClientState(client: try reader.string())
         state.profile.substanceUse = try reader.optional { reader throws(CorruptState) in try reader.bool() }
         state.profile.diagnoses = try reader.optional { reader throws(CorruptState) in
@@ -155,7 +159,8 @@ struct ByteWriter {
         int(series.entries.count)
         for entry in series.entries {
             double(entry.score)
-            byte((entry.openedRupture ? 1 : 0) | (entry.rigid ? 2 : 0) | (entry.uninvolved ? 4 : 0))
+            byte(entry.packedFlags)
+            int(entry.session ?? 0)
         }
         double(series.cusum)
         byte((series.declineArmed ? 1 : 0) | (series.rigidArmed ? 2 : 0) | (series.uninvolvedArmed ? 4 : 0))
@@ -170,6 +175,8 @@ struct ByteWriter {
 struct ByteReader {
     let bytes: [UInt8]
     var offset = 0
+    /// The format version of the state being read (its first byte).
+    var version: UInt8 = ClientStateCodec.version
 
     var isAtEnd: Bool { offset == bytes.count }
 
@@ -245,8 +252,10 @@ struct ByteReader {
         var series = SeriesState()
         for _ in 0..<(try count()) {
             let score = try double()
+            // Version 1 had only the three lowest flags and no session number.
             let flags = try byte()
-            series.entries.append(SeriesEntry(score: score, openedRupture: flags & 1 != 0, rigid: flags & 2 != 0, uninvolved: flags & 4 != 0))
+            let session = version >= 2 ? try int() : 0
+            series.entries.append(SeriesEntry(score: score, session: session, packedFlags: version >= 2 ? flags : flags & 7))
         }
         series.cusum = try double()
         let flags = try byte()

@@ -429,7 +429,10 @@ import Testing
         var episode = EpisodeState()
         episode.sessions = [StoredSession(session: 1, fingerprint: RecordFingerprint(high: .max, low: 1), alertPriority: .warning),
                             StoredSession(session: 7, fingerprint: RecordFingerprint(high: 0, low: 2))]
-        episode.srs.entries = [SeriesEntry(score: 1.0 / 3.0, openedRupture: true, rigid: false, uninvolved: true)]
+        episode.srs.entries = [
+            SeriesEntry(score: 1.0 / 3.0, session: 1, openedRupture: true, rigid: false, uninvolved: true),
+            SeriesEntry(score: 30, session: 7, rigid: true, rigidMarker: true, uninvolvedMarker: true),
+        ]
         episode.srs.cusum = .leastNonzeroMagnitude
         episode.srs.rupture = OpenRupture(reference: 38.25, spread: 2.2, entriesSince: 2)
         episode.waiSR.declineArmed = false
@@ -441,7 +444,27 @@ import Testing
                                      recordID: "C-1/1/7", source: "a b.jsonl", episodeEnd: true, alertPriority: .err, lapseReported: true)
         let bytes = ClientStateCodec.encode(state)
         #expect(try ClientStateCodec.decode(bytes) == state)
-        #expect(bytes.count < 200)
+        #expect(bytes.count < 220)
+    }
+
+    /// A version 1 state (before session numbers and marker flags) is still read.
+    @Test func aVersionOneStateIsRead() throws {
+        // version 1, client "C", no profile, one episode "1" without sessions, an SRS series of one
+        // entry (score 36.0, flags rupture|rigid), cusum 0, armed flags 7, no rupture; an empty
+        // WAI-SR series; no ORS; no latest.
+        var writer = ByteWriter()
+        writer.byte(1)
+        writer.string("C")
+        writer.byte(0); writer.byte(0); writer.byte(0)
+        writer.int(1); writer.string("1"); writer.int(0)
+        writer.int(1); writer.double(36); writer.byte(3); writer.double(0); writer.byte(7); writer.byte(0)
+        writer.int(0); writer.double(0); writer.byte(7); writer.byte(0)
+        writer.byte(0); writer.bool(false)
+        writer.byte(0)
+        let state = try ClientStateCodec.decode(writer.bytes)
+        let entry = try #require(state.episodes["1"]?.srs.entries.first)
+        #expect(entry == SeriesEntry(score: 36, openedRupture: true, rigid: true))
+        #expect(entry.session == nil)
     }
 
     @Test func aDamagedStateIsRefusedNotMisread() {

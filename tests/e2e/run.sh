@@ -82,6 +82,9 @@ else
 fi
 if make -C "$REPO" -s --no-print-directory install DESTDIR="$W/root" BINARY="$BINARY" >"$W/install.log" 2>&1; then
   pass "make install DESTDIR=<stage> (binary: ${BINARY#"$REPO"/})"
+  # The digest stays off until digest_and_caseload turns it on: a first start at or after
+  # 07:00 would otherwise compose today's digest before any record is in.
+  sed -i 's/^enabled = true$/enabled = false/' "$W/root/etc/alliance-watch/alliance-watch.toml"
 else
   fail "make install DESTDIR=<stage>"; indent <"$W/install.log"; exit 1
 fi
@@ -108,6 +111,8 @@ python3 "$HERE/gen_records.py" "$W/opt/gen" kill K- 2000 20
 python3 "$HERE/gen_records.py" "$W/opt/gen" reload-before R1- 1 1 38.0
 python3 "$HERE/gen_records.py" "$W/opt/gen" reload-good R2- 1 1 38.0
 python3 "$HERE/gen_records.py" "$W/opt/gen" reload-bad R3- 1 1 38.0
+python3 "$HERE/gen_records.py" "$W/opt/gen" readers RD- 5000 10
+python3 "$HERE/gen_attention.py" "$W/opt/gen"
 chmod -R a+rX "$W/opt"
 # Not enabled by the first-boot preset: the test starts the unit itself.
 echo "disable $UNIT" >"$W/e2e.preset"
@@ -174,8 +179,8 @@ if [ "$got" = "$want" ]; then pass "tmpfiles: spool, state folder and /etc/allia
 else fail "tmpfiles: owners and modes differ (want | got)"; diff <(echo "$want") <(echo "$got") | indent; fi
 
 n=$(C journalctl --list-catalog 2>/dev/null | grep -c ' alliance-watch: ')
-[ "$n" = 20 ] && pass "catalog: journalctl --list-catalog shows the 20 alliance-watch ids" \
-              || fail "catalog: journalctl --list-catalog shows $n alliance-watch ids, want 20"
+[ "$n" = 21 ] && pass "catalog: journalctl --list-catalog shows the 21 alliance-watch ids" \
+              || fail "catalog: journalctl --list-catalog shows $n alliance-watch ids, want 21"
 
 # journalctl -x on a hand-made entry with an alert's MESSAGE_ID
 printf 'MESSAGE_ID=%s\nMESSAGE=e2e catalog probe\nALLIANCE_CLIENT=C-E2E\nALLIANCE_SESSION=7\nALLIANCE_INSTRUMENT=srs\nALLIANCE_SCORE=31.0\nALLIANCE_THRESHOLD=36.0\nSYSLOG_IDENTIFIER=e2e-catalog\n' \
@@ -258,6 +263,93 @@ alliance-watch alliance-watch-read 640 $db-shm" ]; then
   fi
 }
 
+# digest_and_caseload: records ending today; `caseload` as a member of alliance-watch-read
+# lists exactly the episodes that need attention, most urgent first, and refuses an
+# outsider; with digest.hour = 0 a restart writes one digest per clinician, and a second
+# restart the same day none; journalctl -x explains it; the daemon ingests 5,000 records
+# while caseload and history run in a loop as a reader.
+digest_and_caseload() {
+  local cfg=$W/root/etc/alliance-watch/alliance-watch.toml out n rc
+  submit /opt/e2e/gen/attention.jsonl
+  wait_until "$TIMEOUT" spool_idle
+  sleep 1
+  out=$(as e2e-reader alliance-watch caseload 2>&1); rc=$?
+  local listed; listed=$(awk 'NR > 2 {print $2}' <<<"$out" | grep '^D-7' | tr '\n' ' ')
+  if [ "$rc" = 0 ] && [ "$listed" = "D-701 D-702 D-703 " ] && grep -q 'rupture open since session 4 (SRS); rupture@4 (warning)' <<<"$out"; then
+    pass "caseload as a member of alliance-watch-read lists D-701 D-702 D-703 (not the steady D-704 nor the ended D-705)"
+  else
+    fail "caseload as a member of alliance-watch-read (rc $rc, D- clients listed: '$listed')"; echo "$out" | head -8 | indent
+  fi
+  out=$(as e2e-reader alliance-watch caseload --json --clinician T-71 2>&1)
+  if [ "$(python3 -c 'import json,sys; print(" ".join(json.loads(l)["client"] for l in sys.stdin if l.strip()))' <<<"$out")" = D-701 ]; then
+    pass "caseload --json --clinician T-71 gives D-701 alone, as JSON"
+  else
+    fail "caseload --json --clinician T-71"; echo "$out" | head -3 | indent
+  fi
+  if out=$(as_outsider alliance-watch caseload 2>&1); then
+    fail "caseload works for a user outside alliance-watch-read"
+  elif grep -q 'usermod -aG alliance-watch-read' <<<"$out"; then
+    pass "caseload as an outsider is refused with what to do"
+  else
+    fail "caseload as an outsider fails without the usermod hint"; echo "$out" | head -3 | indent
+  fi
+
+  # The digest at start, with digest.hour = 0 (any time of day is at or after it).
+  sed -i -e 's/^enabled = false$/enabled = true/' -e 's/^hour = 7$/hour = 0/' "$cfg"
+  C systemctl restart "$UNIT"
+  digests() { journal_json "$W/digest.json" MESSAGE_ID=aca2fb3e2b9645c98e1edb218583f52f; }
+  has_digests() { digests && grep -q '"ALLIANCE_CLINICIAN":"T-72"' "$W/digest.json"; }
+  wait_until "$TIMEOUT" has_digests
+  local summary; summary=$(python3 - "$W/digest.json" <<'PY'
+import collections, json, sys
+entries = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+per = collections.Counter(e.get("ALLIANCE_CLINICIAN", "-") for e in entries)
+clients = {e.get("ALLIANCE_CLINICIAN", "-"): e["ALLIANCE_CLIENTS"].split() for e in entries}
+print("once" if per and max(per.values()) == 1 else "twice", len(entries),
+      "D-701" in clients.get("T-71", []) and "D-704" not in clients.get("T-71", []) and "D-705" not in clients.get("T-71", []),
+      clients.get("T-72") == ["D-702"], "D-703" in clients.get("-", []))
+PY
+)
+  if [[ $summary == "once "*" True True True" ]]; then
+    pass "a start with digest.hour = 0 writes one digest per clinician (${summary#once }; D-701 for T-71, D-702 for T-72, D-703 without clinician)"
+  else
+    fail "digest entries at start: $summary"; head -c 600 "$W/digest.json" | indent
+  fi
+  n=$(wc -l <"$W/digest.json")
+  C systemctl restart "$UNIT"; sleep 2; digests
+  [ "$(wc -l <"$W/digest.json")" = "$n" ] && pass "a second start the same day writes no digest again ($n entries)" \
+                                         || fail "a second start the same day wrote $(( $(wc -l <"$W/digest.json") - n )) more digest entries"
+  out=$(J -u "$UNIT" -x MESSAGE_ID=aca2fb3e2b9645c98e1edb218583f52f ALLIANCE_CLINICIAN=T-72)
+  if grep -q 'Subject: Daily digest for clinician T-72: clients needing attention (1)' <<<"$out" && grep -q 'alliance-watch caseload --clinician T-72' <<<"$out" \
+     && grep -q '1 client needs attention for clinician T-72: D-702 (rupture open since session 4, SRS 28.0).' <<<"$out"; then
+    pass "journalctl -x explains the digest of T-72 and points to caseload"
+  else
+    fail "journalctl -x for the digest of T-72"; echo "$out" | head -8 | indent
+  fi
+  sed -i -e 's/^hour = 0$/hour = 7/' "$cfg"
+
+  # Readers never block the daemon: caseload and history in a loop while 5,000 records arrive.
+  C rm -f /tmp/readers.log
+  C setpriv --reuid="$(C id -u e2e-reader)" --regid="$(C id -g e2e-reader)" --init-groups -- sh -c \
+    'while [ ! -e /tmp/readers.stop ]; do alliance-watch caseload >/dev/null 2>>/tmp/readers.err && alliance-watch history C-109 >/dev/null 2>>/tmp/readers.err && echo ok; done >/tmp/readers.log' &
+  local readers=$! t; t=$(now)
+  submit '/opt/e2e/gen/readers-*.jsonl'
+  readers_done() { journal_json "$W/j.json" ALLIANCE_RULE=below-cutoff --output-fields=ALLIANCE_RULE,ALLIANCE_CLIENT &&
+                   python3 "$HERE/journal.py" alerts "$W/j.json" RD- 5000 >"$W/readers.out" && [ "$(cut -d' ' -f2 "$W/readers.out")" = 0 ]; }
+  wait_until "$TIMEOUT" readers_done
+  local took; took=$(since "$t")
+  C touch /tmp/readers.stop; wait "$readers" 2>/dev/null
+  local loops errors; loops=$(C cat /tmp/readers.log | wc -l); errors=$(C cat /tmp/readers.err 2>/dev/null | wc -l)
+  read -r have miss dups first <"$W/readers.out"
+  if [ "$miss" = 0 ] && [ "$loops" -gt 0 ] && [ "$errors" = 0 ]; then
+    pass "5,000 records ingested in $took s while caseload + history ran $loops times as a reader, no reader error"
+  else
+    fail "ingest while readers loop: $miss of 5000 alerts missing, $loops reader loops, $errors reader errors"
+    C head -3 /tmp/readers.err 2>/dev/null | indent
+  fi
+  C rm -f /tmp/readers.stop /tmp/readers.log /tmp/readers.err
+}
+
 run_daemon_checks() {
   local t rc out pid npid n0 f
 
@@ -320,6 +412,7 @@ run_daemon_checks() {
   # Reading without root (SPEC §8): a member of alliance-watch-read runs history, nobody else.
   C useradd -M -s /bin/sh -G alliance-watch-read e2e-reader
   reading_without_root "while the daemon runs"
+  digest_and_caseload
 
   # Reload: a changed threshold takes effect; a broken file keeps the running one.
   local cfg=$W/root/etc/alliance-watch/alliance-watch.toml

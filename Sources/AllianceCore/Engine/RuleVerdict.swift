@@ -93,6 +93,13 @@ struct SeriesInput {
     var rigidMarker: Bool
     var uninvolvedMarker: Bool
     var settings: InstrumentSettings
+    /// The session's marker codes (the pattern alerts name those of the pattern's family).
+    var markers: [String] = []
+    /// Whether quiet verdicts say why (`replay --explain`); otherwise their reason is not written.
+    var explain = false
+
+    /// A quiet verdict whose reason, with the values compared, is written only when explaining.
+    func quiet(_ reason: @autoclosure () -> String) -> RuleVerdict { .quiet(explain ? reason() : "") }
 
     enum Ratings {
         case srs(SRSRatings)
@@ -129,6 +136,10 @@ struct SeriesInput {
     var shownScore: String { show(score) }
     var name: String { instrument.displayName }
 }
+
+/// A quiet verdict whose reason is written only when `explain` (`replay --explain`): the rules
+/// run for every record, and most verdicts are quiet.
+func quietVerdict(_ explain: Bool, _ reason: @autoclosure () -> String) -> RuleVerdict { .quiet(explain ? reason() : "") }
 
 /// Two decimals for rci, z and h (SPEC §6.1).
 func showStatistic(_ value: Double) -> String { Decimal4.format(value, decimals: 2) }

@@ -1,18 +1,77 @@
 /// One entry of an instrument series: the score and what the rules learned from it.
+///
+/// 16 bytes: the flags are packed in one byte, because a client's history holds one entry per
+/// rated session in each series and 100,000 clients' entries add up.
 public struct SeriesEntry: Hashable, Sendable, Codable {
     public var score: Double
-    /// This entry opened a rupture; it is left out of later history windows.
-    public var openedRupture: Bool
-    /// The entry was rigid (agreement strain or a rigid-family marker).
-    public var rigid: Bool
-    /// The entry was uninvolved (bond strain or an uninvolved-family marker).
-    public var uninvolved: Bool
+    /// The entry's session number (0 when unknown: an entry stored before numbers were kept).
+    private var storedSession: Int32
+    private var flags: UInt8
 
-    public init(score: Double, openedRupture: Bool = false, rigid: Bool = false, uninvolved: Bool = false) {
+    private static let openedRuptureFlag: UInt8 = 1
+    private static let rigidFlag: UInt8 = 2
+    private static let uninvolvedFlag: UInt8 = 4
+    private static let rigidMarkerFlag: UInt8 = 8
+    private static let uninvolvedMarkerFlag: UInt8 = 16
+
+    public init(
+        score: Double, session: Int = 0, openedRupture: Bool = false, rigid: Bool = false, uninvolved: Bool = false,
+        rigidMarker: Bool = false, uninvolvedMarker: Bool = false
+    ) {
         self.score = score
-        self.openedRupture = openedRupture
-        self.rigid = rigid
-        self.uninvolved = uninvolved
+        storedSession = Int32(clamping: session)
+        flags = (openedRupture ? Self.openedRuptureFlag : 0) | (rigid ? Self.rigidFlag : 0)
+            | (uninvolved ? Self.uninvolvedFlag : 0) | (rigidMarker ? Self.rigidMarkerFlag : 0)
+            | (uninvolvedMarker ? Self.uninvolvedMarkerFlag : 0)
+    }
+
+    /// The entry's session number, or nil when it was stored before numbers were kept.
+    public var session: Int? { storedSession == 0 ? nil : Int(storedSession) }
+    /// This entry opened a rupture; it is left out of later history windows.
+    public var openedRupture: Bool { flags & Self.openedRuptureFlag != 0 }
+    /// The entry was rigid (agreement strain or a rigid-family marker).
+    public var rigid: Bool { flags & Self.rigidFlag != 0 }
+    /// The entry was uninvolved (bond strain or an uninvolved-family marker).
+    public var uninvolved: Bool { flags & Self.uninvolvedFlag != 0 }
+    /// A rigid-family marker was coded for the entry's session.
+    public var rigidMarker: Bool { flags & Self.rigidMarkerFlag != 0 }
+    /// An uninvolved-family marker was coded for the entry's session.
+    public var uninvolvedMarker: Bool { flags & Self.uninvolvedMarkerFlag != 0 }
+
+    /// The packed flags, for `ClientStateCodec`.
+    public var packedFlags: UInt8 { flags }
+
+    /// An entry from its stored parts (`ClientStateCodec`).
+    public init(score: Double, session: Int, packedFlags: UInt8) {
+        self.score = score
+        storedSession = Int32(clamping: session)
+        flags = packedFlags
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case score, session, openedRupture, rigid, uninvolved, rigidMarker, uninvolvedMarker
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func flag(_ key: CodingKeys) throws -> Bool { try container.decodeIfPresent(Bool.self, forKey: key) ?? false }
+        self.init(
+            score: try container.decode(Double.self, forKey: .score),
+            session: try container.decodeIfPresent(Int.self, forKey: .session) ?? 0,
+            openedRupture: try flag(.openedRupture), rigid: try flag(.rigid), uninvolved: try flag(.uninvolved),
+            rigidMarker: try flag(.rigidMarker), uninvolvedMarker: try flag(.uninvolvedMarker)
+        )
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(score, forKey: .score)
+        try container.encodeIfPresent(session, forKey: .session)
+        try container.encode(openedRupture, forKey: .openedRupture)
+        try container.encode(rigid, forKey: .rigid)
+        try container.encode(uninvolved, forKey: .uninvolved)
+        if rigidMarker { try container.encode(true, forKey: .rigidMarker) }
+        if uninvolvedMarker { try container.encode(true, forKey: .uninvolvedMarker) }
     }
 }
 

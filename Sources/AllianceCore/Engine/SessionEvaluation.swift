@@ -62,10 +62,10 @@ struct SessionEvaluation {
                 case .waiSR: evaluateSeries(input, series: &episode.waiSR, session: record.session, atRisk: atRisk, settings: settings)
                 }
             }
-            check(.clientTension, nil, ClientTensionRule.evaluate(record.psq, settings: settings))
-            check(.outcomeDecline, nil, OutcomeDeclineRule.evaluate(record, episode: &episode, settings: settings))
+            check(.clientTension, nil, ClientTensionRule.evaluate(record.psq, settings: settings, explain: explain))
+            check(.outcomeDecline, nil, OutcomeDeclineRule.evaluate(record, episode: &episode, settings: settings, explain: explain))
         }
-        check(.missedAfterAlert, nil, MissedAfterAlertRule.evaluate(record, earlier: episode.sessions[..<index], settings: settings))
+        check(.missedAfterAlert, nil, MissedAfterAlertRule.evaluate(record, earlier: episode.sessions[..<index], settings: settings, explain: explain))
 
         // Most records raise nothing: no alert to build, no clinician pattern to count.
         if drafts.isEmpty {
@@ -138,13 +138,15 @@ struct SessionEvaluation {
             guard let srs = record.srs else { return nil }
             return SeriesInput(
                 instrument: .srs, score: srs.total, bond: srs.bond, agreement: srs.agreement, ratings: .srs(srs),
-                rigidMarker: rigidMarker, uninvolvedMarker: uninvolvedMarker, settings: settings.srs
+                rigidMarker: rigidMarker, uninvolvedMarker: uninvolvedMarker, settings: settings.srs,
+                markers: record.markers, explain: explain
             )
         case .waiSR:
             guard let wai = record.waiSR else { return nil }
             return SeriesInput(
                 instrument: .waiSR, score: wai.score, bond: wai.bond, agreement: wai.agreement, ratings: .waiSR(wai),
-                rigidMarker: rigidMarker, uninvolvedMarker: uninvolvedMarker, settings: settings.waiSR
+                rigidMarker: rigidMarker, uninvolvedMarker: uninvolvedMarker, settings: settings.waiSR,
+                markers: record.markers, explain: explain
             )
         }
     }
@@ -168,7 +170,12 @@ struct SessionEvaluation {
             switch RepairRule.evaluate(input, rupture: open, settings: settings) {
             case .stillOpen(let rupture):
                 series.rupture = rupture
-                check(.repaired, instrument, .quiet("below the repair level"))
+                check(.repaired, instrument, input.quiet(
+                    "\(input.name) \(input.shownScore) is below the repair level "
+                        + "\(input.show(rupture.reference - settings.rupture.repairMargin * rupture.spread)) "
+                        + "(reference \(input.show(rupture.reference)) - \(Decimal4.format(settings.rupture.repairMargin, decimals: 2)) x spread "
+                        + "\(input.show(rupture.spread))); \(rupture.entriesSince) of repair_window \(settings.rupture.repairWindow) scores since the rupture"
+                ))
             case .closed(let verdict):
                 series.rupture = nil
                 check(verdict.draft?.rule ?? .repaired, instrument, verdict)
@@ -182,8 +189,9 @@ struct SessionEvaluation {
 
         series.entries.makeRoomForOneMore()
         series.entries.append(SeriesEntry(
-            score: input.score, openedRupture: opening != nil,
-            rigid: PatternRule.shows(.rigid, input), uninvolved: PatternRule.shows(.uninvolved, input)
+            score: input.score, session: session, openedRupture: opening != nil,
+            rigid: PatternRule.shows(.rigid, input), uninvolved: PatternRule.shows(.uninvolved, input),
+            rigidMarker: input.rigidMarker, uninvolvedMarker: input.uninvolvedMarker
         ))
         let rigid = PatternRule.evaluate(.rigid, input, entries: series.entries, armed: series.rigidArmed, settings: settings)
         series.rigidArmed = rigid.armed
@@ -201,7 +209,7 @@ struct SessionEvaluation {
     private mutating func clinicianPattern(_ kind: PatternKind, clinician name: String, record: SessionRecord, state: inout ClinicianState, settings: Settings) {
         // Mutated in place: a copy would copy the clinician's pattern history.
         let (verdict, _) = state.withHistory(of: kind) { history in
-            ClinicianPatternRule.evaluate(kind, client: record.client, date: record.date, history: &history, settings: settings)
+            ClinicianPatternRule.evaluate(kind, client: record.client, date: record.date, history: &history, settings: settings, explain: explain)
         }
         switch verdict {
         case .quiet(let reason):

@@ -3,9 +3,12 @@
 enum BelowCutoffRule {
     static func evaluate(_ input: SeriesInput, previous: Double?) -> RuleVerdict {
         let cutoff = input.settings.cutoff
-        guard Double.lessAt4(input.score, cutoff) else { return .quiet("score is not below the cutoff") }
+        guard Double.lessAt4(input.score, cutoff) else {
+            return input.quiet("\(input.name) \(input.shownScore) is not below the cutoff \(input.show(cutoff))")
+        }
         if let previous, Double.lessAt4(previous, cutoff) {
-            return .quiet("the previous entry was already below the cutoff")
+            return input.quiet("\(input.name) \(input.shownScore) is below the cutoff \(input.show(cutoff)), "
+                + "but the previous \(input.show(previous)) already was")
         }
         return .fired(AlertDraft(rule: .belowCutoff, instrument: input.instrument.rawValue) {
             AlertText(

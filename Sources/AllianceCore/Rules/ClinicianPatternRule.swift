@@ -4,7 +4,7 @@ enum ClinicianPatternRule {
     /// Records a pattern alert of `client` dated `date` and decides whether the clinician-level alert fires.
     static func evaluate(
         _ kind: PatternKind, client: String, date: CalendarDate,
-        history: inout ClinicianState.PatternHistory, settings: Settings
+        history: inout ClinicianState.PatternHistory, settings: Settings, explain: Bool = false
     ) -> (verdict: RuleVerdict, clients: Int) {
         var dates = history.alerts[client] ?? []
         if !dates.contains(date) { dates.append(date) }
@@ -13,10 +13,10 @@ enum ClinicianPatternRule {
         let earliest = date.adding(days: -windowDays)
         let clients = history.alerts.values.filter { list in list.contains { $0 >= earliest && $0 <= date } }.count
         guard clients >= settings.clinician.minClients else {
-            return (.quiet("fewer than min_clients clients with this pattern in the window"), clients)
+            return (quietVerdict(explain, "\(clients) of the clinician's clients showed a \(kind.rawValue) pattern within \(windowDays) days, fewer than min_clients \(settings.clinician.minClients)"), clients)
         }
         if let last = history.lastReported, date < last.adding(days: windowDays) {
-            return (.quiet("already reported within window_days"), clients)
+            return (quietVerdict(explain, "\(clients) clients showed a \(kind.rawValue) pattern, but it was reported on \(last), within \(windowDays) days"), clients)
         }
         history.lastReported = date
         return (.fired(AlertDraft(

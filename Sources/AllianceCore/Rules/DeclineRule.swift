@@ -9,7 +9,10 @@ enum DeclineRule {
 
     static func evaluate(_ input: SeriesInput, series: SeriesState, opensRupture: Bool, settings: Settings) -> Update {
         guard let baseline = series.baseline(sessions: settings.baseline.sessions, sdFloor: input.settings.sdFloor) else {
-            return Update(verdict: .quiet("still within the baseline sessions"), cusum: 0, armed: series.declineArmed)
+            return Update(
+                verdict: input.quiet("the baseline is the first \(settings.baseline.sessions) scores; there are \(series.entries.count) before this one"),
+                cusum: 0, armed: series.declineArmed
+            )
         }
         let k = settings.decline.k
         let h = settings.decline.h
@@ -18,13 +21,20 @@ enum DeclineRule {
         var armed = series.declineArmed
         if Double.atLeastAt4(z, -k) { armed = true }
         guard Double.aboveAt4(cusum, h) else {
-            return Update(verdict: .quiet("CUSUM has not passed h"), cusum: cusum, armed: armed)
+            return Update(
+                verdict: input.quiet("CUSUM \(showStatistic(cusum)) is not above h \(showStatistic(h)) (z \(showStatistic(z)) against the baseline mean \(input.show(baseline.mean)))"),
+                cusum: cusum, armed: armed
+            )
         }
         let signal = cusum
         cusum = 0
         defer { armed = false }
-        if !armed { return Update(verdict: .quiet("already reported for this excursion"), cusum: 0, armed: false) }
-        if opensRupture { return Update(verdict: .quiet("absorbed by the rupture this entry opens"), cusum: 0, armed: false) }
+        if !armed {
+            return Update(verdict: input.quiet("CUSUM \(showStatistic(signal)) is above h \(showStatistic(h)), but this excursion was already reported"), cusum: 0, armed: false)
+        }
+        if opensRupture {
+            return Update(verdict: input.quiet("CUSUM \(showStatistic(signal)) is above h \(showStatistic(h)), absorbed by the rupture this entry opens"), cusum: 0, armed: false)
+        }
         let baselineMean = baseline.mean
         return Update(verdict: .fired(AlertDraft(rule: .decline, instrument: input.instrument.rawValue) {
             let mean = input.show(baselineMean)

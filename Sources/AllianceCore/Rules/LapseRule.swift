@@ -6,7 +6,9 @@ enum LapseRule {
         guard let window = latest.lapseWindow(settings.lapse) else {
             return .quiet("the latest session raised no warning, ended the episode, or was already reported")
         }
-        guard window.contains(now) else { return .quiet("outside lapse.days…lapse.max_days") }
+        guard window.contains(now) else {
+            return .quiet("\(now.days(since: latest.date)) days since the latest session, outside lapse.days \(settings.lapse.days) to lapse.max_days \(settings.lapse.maxDays)")
+        }
         let days = now.days(since: latest.date)
         return .fired(AlertDraft(
             rule: .lapse, threshold: String(settings.lapse.days),

@@ -2,13 +2,13 @@
 /// warning — the moment a weakened alliance turns into a dropout (Meier et al. 2005).
 enum MissedAfterAlertRule {
     /// `earlier` are the episode's stored session records with lower session numbers, ascending.
-    static func evaluate(_ record: SessionRecord, earlier: ArraySlice<StoredSession>, settings: Settings) -> RuleVerdict {
+    static func evaluate(_ record: SessionRecord, earlier: ArraySlice<StoredSession>, settings: Settings, explain: Bool = false) -> RuleVerdict {
         guard record.attendance == .noShow || record.attendance == .cancelledClient else {
-            return .quiet("not a missed session")
+            return quietVerdict(explain, "attendance is \(record.attendance.rawValue), not a missed session")
         }
         let window = earlier.suffix(settings.missed.window)
         guard let alerted = window.last(where: { $0.alertPriority?.isAtLeast(.warning) ?? false }) else {
-            return .quiet("no warning in the previous sessions")
+            return quietVerdict(explain, "none of the previous \(settings.missed.window) sessions raised a warning or higher")
         }
         let what = record.attendance == .noShow ? "no-show" : "cancelled by the client"
         return .fired(AlertDraft(

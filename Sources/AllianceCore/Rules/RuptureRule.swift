@@ -9,7 +9,9 @@ enum RuptureRule {
     /// The rupture this entry opens, if any (also when the rule is disabled for alerts, the
     /// caller decides whether it may open: a disabled rupture never opens one).
     static func evaluate(_ input: SeriesInput, series: SeriesState, settings: Settings) -> (verdict: RuleVerdict, opening: OpenRupture?) {
-        if series.rupture != nil { return (.quiet("a rupture is already open"), nil) }
+        if let open = series.rupture {
+            return (input.quiet("a rupture is already open (reference \(input.show(open.reference)))"), nil)
+        }
         let previous = series.entries.last?.score
         let history = series.historyWindow(size: settings.baseline.window)
         let rci = input.settings.rci
@@ -23,7 +25,7 @@ enum RuptureRule {
         }
         let lowZ = z.map { Double.atMostAt4($0, settings.rupture.z) } ?? false
         guard reliableDrop || lowZ else {
-            return (.quiet(previous == nil ? "first entry of the series" : "neither a reliable drop nor a low z"), nil)
+            return (input.quiet(quietReason(input, previous: previous, rci: rci, z: z, historyCount: history.count, settings: settings)), nil)
         }
         let reference = history.count == 0 ? (previous ?? input.score) : meanH
         let opening = OpenRupture(reference: reference, spread: sdEffective)
@@ -48,5 +50,21 @@ enum RuptureRule {
             }
         }
         return (.fired(draft), opening)
+    }
+
+    /// `drop 1.0 from 40.0 is below the reliable change 6.83 and z -0.40 is above -2.00`.
+    private static func quietReason(_ input: SeriesInput, previous: Double?, rci: Double, z: Double?, historyCount: Int, settings: Settings) -> String {
+        let drop: String
+        if let previous {
+            drop = Double.aboveAt4(previous - input.score, 0)
+                ? "drop \(input.show(previous - input.score)) from \(input.show(previous)) is below the reliable change \(showStatistic(rci))"
+                : "\(input.name) \(input.shownScore) is not below the previous \(input.show(previous))"
+        } else {
+            drop = "the first \(input.name) of the episode has no previous score"
+        }
+        let threshold = showStatistic(settings.rupture.z)
+        let low = z.map { "z \(showStatistic($0)) is above \(threshold)" }
+            ?? "z needs \(settings.baseline.minHistory) earlier scores outside ruptures, there are \(historyCount)"
+        return drop + " and " + low
     }
 }
