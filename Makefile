@@ -30,7 +30,7 @@ SUBST = sed -e 's|/usr/bin/alliance-watch|$(BINDIR)/alliance-watch|g' \
             -e 's|/usr/share/doc/alliance-watch|$(DOCDIR)|g'
 
 .PHONY: all deps run test test-unit bench bench-replay bench-daemon build release install install-files install-bin install-units install-doc install-config \
-	post-install uninstall check-units test-e2e
+	post-install uninstall check-units test-faults test-e2e
 
 all: build
 
@@ -47,8 +47,9 @@ run: deps
 	.build/debug/alliance-watch run --config Config/local.toml
 
 # Everything: unit and integration tests (a private journald per test; root), the unit
-# checks, and the end-to-end test under systemd as PID 1 in a container (root).
-test: deps test-unit check-units test-e2e
+# checks, the faults of the state database (tests/faults), and the end-to-end test under
+# systemd as PID 1 in a container (root).
+test: deps test-unit check-units test-faults test-e2e
 
 test-unit:
 	$(SWIFT) build --build-tests
@@ -137,6 +138,11 @@ uninstall:
 check-units:
 	PREFIX="$(PREFIX)" BINARY="$(BINARY)" SECURITY_THRESHOLD="$(SECURITY_THRESHOLD)" \
 		tests/systemd/check-units.sh
+
+# Faults of the state database against the release binary and a private journald (root).
+test-faults:
+	@[ -x "$(BINARY)" ] || $(MAKE) --no-print-directory release
+	BINARY="$(BINARY)" tests/faults/run.sh
 
 test-e2e:
 	tests/e2e/run.sh

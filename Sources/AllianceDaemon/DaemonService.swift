@@ -60,15 +60,21 @@ public struct DaemonService: Service {
 
         // The handler covers the backlog too: SIGTERM there ends the ingestion after the batch
         // in hand, and the rest waits in incoming/ for the next start.
+        let stall = IngestStall(clock: clock)
         try await withGracefulShutdownHandler {
-            // After a crash: resend what was queued but not marked sent, then the backlog.
-            try ingestor.deliverQueuedAlerts()
+            // After a crash: resend what was queued but not marked sent, then the backlog. A
+            // fault of the state database here stalls ingestion; the daemon still becomes ready
+            // and retries from the watch loop.
             notifier.notify(.status("Ingesting the backlog of '\(layout.incoming)'"))
-            try ingest(try watcher.backlog(), with: ingestor, control: control)
+            try guarded(stall, ingestor: ingestor, watcher: watcher) {
+                try ingestor.deliverQueuedAlerts()
+                try ingest(try watcher.backlog(), with: ingestor, control: control)
+                if control.stopRequested { return }
+                try housekeeping(ingestor)
+            }
             if control.stopRequested { return }
-            try housekeeping(ingestor)
             _ = journal.send(OperationalEvent.daemonStarted(configuration: configPath ?? "(built-in defaults)", spool: layout.root))
-            notifier.notify(.ready, .status(ingestor.counters.status(spool: layout.root)))
+            notifier.notify(.ready, .status(status(ingestor, stall: stall, spool: layout.root)))
 
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -77,7 +83,7 @@ public struct DaemonService: Service {
                         watcher.wake()
                     }
                 }
-                try await watch(watcher, ingestor: ingestor, control: control, spool: layout.root)
+                try await watch(watcher, ingestor: ingestor, control: control, stall: stall, spool: layout.root)
                 group.cancelAll()
             }
         } onGracefulShutdown: {
@@ -87,12 +93,13 @@ public struct DaemonService: Service {
         notifier.notify(.stopping, .status("Stopping: \(ingestor.counters.status(spool: layout.root))"))
     }
 
-    private func watch(_ watcher: SpoolWatcher, ingestor: SpoolIngestor, control: DaemonControl, spool: String) async throws {
+    private func watch(_ watcher: SpoolWatcher, ingestor: SpoolIngestor, control: DaemonControl, stall: IngestStall, spool: String) async throws {
         var nextHousekeeping = clock.monotonic() + housekeepingInterval
         let watchdog = notifier.watchdogInterval.map { $0 / 2 }
         while !control.stopRequested {
-            if control.takeReloadRequest() { reload(ingestor, spool: spool) }
+            if control.takeReloadRequest() { reload(ingestor, stall: stall, spool: spool) }
             var timeout = nextHousekeeping - clock.monotonic()
+            if let retry = stall.retryAt { timeout = min(timeout, retry - clock.monotonic()) }
             if let watchdog { timeout = min(timeout, watchdog) }
             if let maximum = clock.maximumWait { timeout = min(timeout, maximum) }
             let events = await watcher.nextEvents(timeout: max(timeout, .zero))
@@ -105,13 +112,27 @@ public struct DaemonService: Service {
                 case .watchLost: throw DaemonError("'\(watcher.directory)' was removed or moved away; stopping so that the service manager restarts the daemon")
                 }
             }
-            if !names.isEmpty {
-                try ingest(names, with: ingestor, control: control)
-                notifier.notify(.status(ingestor.counters.status(spool: spool)))
+            if let retry = stall.retryAt {
+                // Stalled: what arrived waits in incoming/; the retry takes the whole backlog,
+                // then the housekeeping that may have been missed.
+                guard clock.monotonic() >= retry else { continue }
+                try guarded(stall, ingestor: ingestor, watcher: watcher) {
+                    try ingest(try watcher.backlog(), with: ingestor, control: control)
+                    if control.stopRequested { return }
+                    try housekeeping(ingestor)
+                }
+                if !stall.isStalled { nextHousekeeping = clock.monotonic() + housekeepingInterval }
+                notifier.notify(.status(status(ingestor, stall: stall, spool: spool)))
+                continue
             }
-            if clock.monotonic() >= nextHousekeeping {
-                try housekeeping(ingestor)
+            if !names.isEmpty {
+                try guarded(stall, ingestor: ingestor, watcher: watcher) { try ingest(names, with: ingestor, control: control) }
+                notifier.notify(.status(status(ingestor, stall: stall, spool: spool)))
+            }
+            if clock.monotonic() >= nextHousekeeping, !stall.isStalled {
+                try guarded(stall, ingestor: ingestor, watcher: watcher) { try housekeeping(ingestor) }
                 nextHousekeeping = clock.monotonic() + housekeepingInterval
+                if stall.isStalled { notifier.notify(.status(status(ingestor, stall: stall, spool: spool))) }
             }
         }
     }
@@ -138,9 +159,40 @@ public struct DaemonService: Service {
         if keepDays > 0 { _ = try ingestor.files.deleteProcessed(keepDays: keepDays) }
     }
 
+    /// Runs `work`. A fault of the state database (SPEC §6.4) does not stop the daemon: the
+    /// first one starts a stall (one `ingest-stalled` entry), each one sets the next retry;
+    /// a `work` that completes while stalled ends the stall (one `ingest-resumed` entry).
+    /// Other errors stop the daemon as before.
+    private func guarded(_ stall: IngestStall, ingestor: SpoolIngestor, watcher: SpoolWatcher, _ work: () throws -> Void) throws {
+        do {
+            try work()
+            if let ended = stall.end() {
+                _ = journal.send(OperationalEvent.ingestResumed(reason: ended.rawValue, waiting: (try? watcher.backlog().count) ?? 0))
+            }
+        } catch {
+            guard let fault = StoreFault(error) else { throw error }
+            if stall.begin(fault) {
+                let waiting = (try? watcher.backlog().count) ?? 0
+                _ = journal.send(OperationalEvent.ingestStalled(
+                    reason: fault.rawValue, explanation: fault.explanation(path: ingestor.store.path),
+                    state: ingestor.store.path, waiting: waiting
+                ))
+                logger.debug("ingestion stalled: \(error)")
+            }
+        }
+    }
+
+    /// `STATUS=`: the counts, or while stalled why and when the next retry is.
+    private func status(_ ingestor: SpoolIngestor, stall: IngestStall, spool: String) -> String {
+        guard let fault = stall.fault, let retry = stall.retryAt else { return ingestor.counters.status(spool: spool) }
+        let seconds = max(0, Int((retry - clock.monotonic()).components.seconds))
+        return "Stalled (\(fault.rawValue)): \(fault.explanation(path: ingestor.store.path)); "
+            + "files wait in incoming/, retrying in \(seconds) s. \(ingestor.counters.status(spool: spool))"
+    }
+
     /// SIGHUP: a valid file replaces the running configuration; an invalid one is reported and
     /// the running configuration stays (SPEC §7).
-    private func reload(_ ingestor: SpoolIngestor, spool: String) {
+    private func reload(_ ingestor: SpoolIngestor, stall: IngestStall, spool: String) {
         notifier.notify(.reloading)
         let path = configPath ?? ConfigLoader.defaultPath
         switch ConfigLoader.load(path: path) {
@@ -153,7 +205,7 @@ public struct DaemonService: Service {
         case .failure(let errors):
             _ = journal.send(OperationalEvent.configReloadFailed(configuration: path, reason: errors.description))
         }
-        notifier.notify(.ready, .status(ingestor.counters.status(spool: spool)))
+        notifier.notify(.ready, .status(status(ingestor, stall: stall, spool: spool)))
     }
 
     /// `mkdir -p` of the database's folder (in production `StateDirectory=` has made it).
@@ -185,6 +237,42 @@ final class WatchdogFeeder: Sendable {
             return true
         }
         if due { notifier.notify(.watchdog) }
+    }
+}
+
+/// A stall of ingestion after a fault of the state database, and its retry schedule: the
+/// first retry 1 s after the fault, then the delay doubles up to 60 s (SPEC §6.4). Used by the
+/// daemon's loop only.
+final class IngestStall: @unchecked Sendable {
+    static let firstDelay = Duration.seconds(1)
+    static let longestDelay = Duration.seconds(60)
+
+    private let clock: any DaemonClock
+    private(set) var fault: StoreFault?
+    private(set) var retryAt: Duration?
+    private var delay = IngestStall.firstDelay
+
+    init(clock: any DaemonClock) { self.clock = clock }
+
+    var isStalled: Bool { fault != nil }
+
+    /// Records a fault and schedules the next retry; true when it starts a stall.
+    func begin(_ fault: StoreFault) -> Bool {
+        let starts = self.fault == nil
+        if starts { delay = Self.firstDelay } else { delay = min(delay * 2, Self.longestDelay) }
+        self.fault = fault
+        retryAt = clock.monotonic() + delay
+        return starts
+    }
+
+    /// Ends a stall; returns the fault that ended, nil when there was none.
+    func end() -> StoreFault? {
+        defer {
+            fault = nil
+            retryAt = nil
+            delay = Self.firstDelay
+        }
+        return fault
     }
 }
 

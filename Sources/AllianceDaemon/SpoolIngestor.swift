@@ -19,6 +19,9 @@ public final class SpoolIngestor {
     /// (up to 2,048 files and 32 MiB of contents) can take far longer than
     /// `WatchdogSec=`.
     public var progress: () -> Void = {}
+    /// Outbox ids written to the journal whose marking as sent failed (a fault of the state
+    /// database): they are marked before anything else is delivered, never written again.
+    private var sentButUnmarked: [Int64] = []
 
     public init(files: SpoolFiles, store: StateStore, journal: any JournalSink, settings: Settings) {
         self.files = files
@@ -126,7 +129,14 @@ public final class SpoolIngestor {
             }
         }
 
-        try deliverQueuedAlerts()
+        // The batch is committed: its files may leave incoming/ even if marking its alerts as
+        // sent meets a fault of the database (they are marked at the next delivery).
+        var deliveryFault: (any Error)?
+        do {
+            try deliverQueuedAlerts()
+        } catch where StoreFault(error) != nil {
+            deliveryFault = error
+        }
         let retention: ProcessedRetention = settings.spool.keepProcessedDays == 0 ? .delete : .keep
         for (name, outcome) in outcomes {
             progress()
@@ -141,6 +151,7 @@ public final class SpoolIngestor {
         try files.syncDirectories()
         for event in events { _ = journal.send(event) }
         counters.add(batch)
+        if let deliveryFault { throw deliveryFault }
         return rest
     }
 
@@ -153,6 +164,11 @@ public final class SpoolIngestor {
     /// groups of `deliveryGroupSize`. An alert that could be written nowhere stays queued for
     /// the next call, and so does everything after it.
     public func deliverQueuedAlerts() throws {
+        if !sentButUnmarked.isEmpty {
+            try store.markSent(sentButUnmarked)
+            counters.alertsDelivered += sentButUnmarked.count
+            sentButUnmarked.removeAll()
+        }
         while true {
             let queued = try store.unsentAlerts(limit: 1000)
             guard !queued.isEmpty else { return }
@@ -164,7 +180,12 @@ public final class SpoolIngestor {
                     guard journal.send(alert).isDelivered else { break }
                     sent.append(id)
                 }
-                try store.markSent(sent)
+                do {
+                    try store.markSent(sent)
+                } catch {
+                    sentButUnmarked = sent
+                    throw error
+                }
                 counters.alertsDelivered += sent.count
                 progress()
                 if sent.count < group.count { return }

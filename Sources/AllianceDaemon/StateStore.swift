@@ -46,10 +46,21 @@ public final class StateStore: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)")
             }
         } catch {
+            if let corrupt = StateStore.corruption(error, path: path) { throw corrupt }
             throw StateStoreError.cannotOpen(path: path, reason: StateStore.reason(error, path: path))
         }
         self.init(path: path, database: pool, durability: durability)
-        try migrate()
+        do {
+            try migrate()
+        } catch {
+            throw StateStore.corruption(error, path: path) ?? error
+        }
+    }
+
+    /// `StateStoreError.corrupt` when SQLite says the file is damaged or not a database.
+    static func corruption(_ error: any Error, path: String) -> StateStoreError? {
+        guard let error = error as? DatabaseError, [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) else { return nil }
+        return .corrupt(path: path, reason: error.message ?? "\(error.resultCode)")
     }
 
     /// Opens an existing state database read-only, for `history`: nothing is created or migrated,

@@ -12,6 +12,8 @@ public enum StateStoreError: Error, Hashable, Sendable, CustomStringConvertible 
     case unknownClient(String)
     /// The reader may not read the database (SPEC §8 "Reading without root").
     case notPermitted(path: String)
+    /// SQLite reports the file corrupt (SQLITE_CORRUPT, SQLITE_NOTADB): it is left as it is.
+    case corrupt(path: String, reason: String)
 
     /// The group whose members may read the state database without root (sysusers.d).
     public static let readerGroup = "alliance-watch-read"
@@ -30,6 +32,10 @@ public enum StateStoreError: Error, Hashable, Sendable, CustomStringConvertible 
             return "unreadable value in the state database, table '\(table)', '\(key)': \(reason)"
         case .unknownClient(let client):
             return "no client '\(client)' in the state database"
+        case .corrupt(let path, let reason):
+            return "the state database '\(path)' is corrupt (\(reason)); it was not modified. Stop the service, "
+                + "move the file aside and restore it as docs/ADMIN.md, section \"Restoring the state database\", says "
+                + "(installed as /usr/share/doc/alliance-watch/ADMIN.md)"
         case .notPermitted(let path):
             return "permission denied reading the state database '\(path)': only root and members of the group "
                 + "'\(StateStoreError.readerGroup)' may read it. Ask an administrator to run "

@@ -179,8 +179,8 @@ if [ "$got" = "$want" ]; then pass "tmpfiles: spool, state folder and /etc/allia
 else fail "tmpfiles: owners and modes differ (want | got)"; diff <(echo "$want") <(echo "$got") | indent; fi
 
 n=$(C journalctl --list-catalog 2>/dev/null | grep -c ' alliance-watch: ')
-[ "$n" = 21 ] && pass "catalog: journalctl --list-catalog shows the 21 alliance-watch ids" \
-              || fail "catalog: journalctl --list-catalog shows $n alliance-watch ids, want 21"
+[ "$n" = 23 ] && pass "catalog: journalctl --list-catalog shows the 23 alliance-watch ids" \
+              || fail "catalog: journalctl --list-catalog shows $n alliance-watch ids, want 23"
 
 # journalctl -x on a hand-made entry with an alert's MESSAGE_ID
 printf 'MESSAGE_ID=%s\nMESSAGE=e2e catalog probe\nALLIANCE_CLIENT=C-E2E\nALLIANCE_SESSION=7\nALLIANCE_INSTRUMENT=srs\nALLIANCE_SCORE=31.0\nALLIANCE_THRESHOLD=36.0\nSYSLOG_IDENTIFIER=e2e-catalog\n' \

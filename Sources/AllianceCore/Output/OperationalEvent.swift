@@ -21,6 +21,12 @@ public enum OperationalEvent: Hashable, Sendable {
     /// many clients need attention and their ids, most urgent first (SPEC §6.5). `message` is
     /// the one-line summary the daemon composed from the attention list.
     case digest(clinician: String?, clients: [String], message: String)
+    /// A fault of the state database stopped ingestion (SPEC §6.4): `reason` is `disk-full`,
+    /// `database-busy` or `database-readonly`, `explanation` says it for a person, `waiting`
+    /// counts the files left in `incoming/`.
+    case ingestStalled(reason: String, explanation: String, state: String, waiting: Int)
+    /// A retry committed after a stall: ingestion goes on where it stopped.
+    case ingestResumed(reason: String, waiting: Int)
 
     /// The field that names the event on every operational entry.
     public static let eventFieldName = "ALLIANCE_EVENT"
@@ -34,6 +40,8 @@ public enum OperationalEvent: Hashable, Sendable {
         case configReloadFailed = "config-reload-failed"
         case lateRecord = "late-record"
         case digest = "digest"
+        case ingestStalled = "ingest-stalled"
+        case ingestResumed = "ingest-resumed"
 
         /// The journal MESSAGE_ID (SPEC §6.3).
         public var messageID: String {
@@ -45,14 +53,16 @@ public enum OperationalEvent: Hashable, Sendable {
             case .configReloadFailed: return "524b8d1523b844198fbac38c08d5b022"
             case .lateRecord: return "7350b197da2d4d6eb69ae7196a538bae"
             case .digest: return "aca2fb3e2b9645c98e1edb218583f52f"
+            case .ingestStalled: return "050b26cf5e7c40f69ddae92d35992a5a"
+            case .ingestResumed: return "39eda80e95564e4bad54ab37437ec764"
             }
         }
 
         public var priority: Priority {
             switch self {
-            case .recordRejected, .fileRejected, .configReloadFailed: return .err
+            case .recordRejected, .fileRejected, .configReloadFailed, .ingestStalled: return .err
             case .daemonStarted: return .info
-            case .configReloaded, .lateRecord, .digest: return .notice
+            case .configReloaded, .lateRecord, .digest, .ingestResumed: return .notice
             }
         }
     }
@@ -66,6 +76,8 @@ public enum OperationalEvent: Hashable, Sendable {
         case .configReloadFailed: return .configReloadFailed
         case .lateRecord: return .lateRecord
         case .digest: return .digest
+        case .ingestStalled: return .ingestStalled
+        case .ingestResumed: return .ingestResumed
         }
     }
 
@@ -91,6 +103,11 @@ public enum OperationalEvent: Hashable, Sendable {
                 + "is below the stored session \(highestSession), storing it without evaluating rules"
         case let .digest(_, _, message):
             return oneLine(message)
+        case let .ingestStalled(reason, explanation, _, waiting):
+            return "Ingestion stalled: \(explanation) (\(reason)); \(files(waiting)) \(waiting == 1 ? "waits" : "wait") in incoming/, "
+                + "nothing is lost; retrying after 1 s, then with a doubling delay up to 60 s"
+        case let .ingestResumed(reason, waiting):
+            return "Ingestion resumed after \(reason); \(files(waiting)) waiting in incoming/ are being ingested"
         }
     }
 
@@ -127,6 +144,13 @@ public enum OperationalEvent: Hashable, Sendable {
             fields.append(JournalField("ALLIANCE_COUNT", String(clients.count)))
             fields.append(JournalField("ALLIANCE_CLIENTS", clients.joined(separator: " ")))
             return fields
+        case let .ingestStalled(reason, _, state, waiting):
+            return [
+                JournalField("ALLIANCE_REASON", reason), JournalField("ALLIANCE_STATE", state),
+                JournalField("ALLIANCE_WAITING", String(waiting)),
+            ]
+        case let .ingestResumed(reason, waiting):
+            return [JournalField("ALLIANCE_REASON", reason), JournalField("ALLIANCE_WAITING", String(waiting))]
         }
     }
 
@@ -143,6 +167,8 @@ public enum OperationalEvent: Hashable, Sendable {
 
     /// The SPEC §6.3 standard-error line for this event.
     public var fallbackLine: String { JournalFallbackLine.format(journalFields) }
+
+    private func files(_ count: Int) -> String { count == 1 ? "1 file" : "\(count) files" }
 
     /// Newlines folded to `; ` so that MESSAGE stays one line; the full text stays in its field.
     private func oneLine(_ text: String) -> String {
