@@ -112,6 +112,7 @@ python3 "$HERE/gen_records.py" "$W/opt/gen" reload-before R1- 1 1 38.0
 python3 "$HERE/gen_records.py" "$W/opt/gen" reload-good R2- 1 1 38.0
 python3 "$HERE/gen_records.py" "$W/opt/gen" reload-bad R3- 1 1 38.0
 python3 "$HERE/gen_records.py" "$W/opt/gen" readers RD- 5000 10
+python3 "$HERE/gen_records.py" "$W/opt/gen" fullfs FS- 3000 6
 python3 "$HERE/gen_attention.py" "$W/opt/gen"
 chmod -R a+rX "$W/opt"
 # Not enabled by the first-boot preset: the test starts the unit itself.
@@ -350,6 +351,53 @@ PY
   C rm -f /tmp/readers.stop /tmp/readers.log /tmp/readers.err
 }
 
+# full_state_filesystem: the state on a small tmpfs that fills up under the running unit.
+# The unit stays active (no restart, so no start limit), systemctl status shows the reason,
+# and after the filesystem is enlarged it resumes by itself with every alert once.
+full_state_filesystem() {
+  local lib=/var/lib/alliance-watch n0 size t out
+  C systemctl stop "$UNIT"
+  C rm -rf /tmp/aw-state; C cp -a $lib /tmp/aw-state
+  size=$(( $(C du -sm /tmp/aw-state | cut -f1) + 8 ))
+  C mount -t tmpfs -o "size=${size}m,mode=2750" tmpfs $lib
+  C chown alliance-watch:alliance-watch-read $lib
+  C cp -a /tmp/aw-state/. $lib/
+  # An empty WAL: the burst left a large one, whose space SQLite would reuse without needing
+  # a free block of the full filesystem.
+  C sqlite3 $lib/state.sqlite 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+  C systemctl start "$UNIT"
+  n0=$(service NRestarts)
+  C sh -c "dd if=/dev/zero of=$lib/filler bs=64k 2>/dev/null; true"
+  t=$(now)
+  submit '/opt/e2e/gen/fullfs-*.jsonl'
+  fs_stalled() { [ "$(count_of MESSAGE_ID=050b26cf5e7c40f69ddae92d35992a5a ALLIANCE_REASON=disk-full)" -ge 1 ]; }
+  if wait_until "$TIMEOUT" fs_stalled; then
+    sleep 5  # several retries, each failing
+    out=$(C systemctl status "$UNIT" --no-pager 2>&1)
+    if [ "$(service ActiveState)/$(service SubState)" = active/running ] && [ "$(service NRestarts)" = "$n0" ] \
+       && grep -q 'Stalled (disk-full)' <<<"$out"; then
+      pass "state filesystem full (${size} MiB tmpfs): ingest-stalled after $(since "$t") s, unit stays active without a restart, systemctl status shows '$(grep -o 'Stalled (disk-full)[^;]*' <<<"$out" | head -1 | cut -c1-60)...'"
+    else
+      fail "state filesystem full: $(service ActiveState)/$(service SubState), NRestarts $n0 -> $(service NRestarts)"; grep -i status <<<"$out" | indent
+    fi
+  else
+    fail "state filesystem full: no ingest-stalled (disk-full) entry"; J -u "$UNIT" -n 5 -o cat | indent
+  fi
+  C mount -o remount,size=512m $lib
+  t=$(now)
+  fs_done() { spool_idle && journal_json "$W/j.json" ALLIANCE_RULE=below-cutoff --output-fields=ALLIANCE_RULE,ALLIANCE_CLIENT &&
+              python3 "$HERE/journal.py" alerts "$W/j.json" FS- 3000 >"$W/fullfs.out" && [ "$(cut -d' ' -f2 "$W/fullfs.out")" = 0 ]; }
+  wait_until "$TIMEOUT" fs_done
+  read -r have miss dups first <"$W/fullfs.out"
+  local s r; s=$(count_of MESSAGE_ID=050b26cf5e7c40f69ddae92d35992a5a ALLIANCE_REASON=disk-full); r=$(count_of MESSAGE_ID=39eda80e95564e4bad54ab37437ec764)
+  if [ "$miss" = 0 ] && [ "$dups" = 0 ] && [ "$r" = 1 ] && [ "$s" = 1 ] && [ "$(service NRestarts)" = "$n0" ]; then
+    pass "after enlarging it: resumed by itself in $(since "$t") s, all 3000 alerts once, one ingest-stalled and one ingest-resumed entry, no restart"
+  else
+    fail "after enlarging: $have alerts ($miss missing, $dups doubled), $s stalled / $r resumed entries, NRestarts $n0 -> $(service NRestarts)"
+  fi
+  C rm -f $lib/filler
+}
+
 run_daemon_checks() {
   local t rc out pid npid n0 f
 
@@ -523,6 +571,8 @@ run_daemon_checks() {
   fi
   [ "$(service NRestarts)" = "$n0" ] && pass "burst: the daemon kept running (no watchdog or crash restart)" \
                                      || fail "burst: the daemon restarted $(( $(service NRestarts) - n0 )) time(s) during the burst"
+
+  full_state_filesystem
 
   # A user outside the submit group cannot use `alliance-watch submit` either.
   if as_outsider alliance-watch submit /opt/e2e/gen/reload-good-000.jsonl >/dev/null 2>&1; then
