@@ -5,26 +5,31 @@
 # only inside the namespaces, so no traffic leaves them):
 #   clinic  10.231.0.1  own mount and UTS namespace (hostname clinic7), its own journald
 #                       (scripts/private-journal.sh), the real `alliance-watch run` on a temp
-#                       spool, and systemd-journal-upload --save-state with a client certificate;
-#   central 10.231.0.2  own mount namespace, systemd-journal-remote --listen-https with a
-#                       server certificate, trusting only the test's CA, and a private catalog
-#                       database made with `journalctl --update-catalog` from the repository's
-#                       systemd/alliance-watch.catalog (the recipe of docs/ADMIN.md).
+#                       spool, and systemd-journal-upload --save-state with a client certificate,
+#                       run as the packaged unit runs it (a dynamic uid, group systemd-journal);
+#   central 10.231.0.2  own mount namespace; stunnel on :19532 (TLS, requires a client
+#                       certificate from the test's CA) in front of systemd-journal-remote on
+#                       loopback :19531 (socket-activated, user systemd-journal-remote), and a
+#                       private catalog database made with `journalctl --update-catalog` from
+#                       the repository's systemd/alliance-watch.catalog (docs/ADMIN.md).
+# Why stunnel: Debian 12's systemd 252 is built without GnuTLS, and then journal-remote cannot
+# check client certificates at all (--trust: "Option --trust is not available.").
 # The certificates come from a throwaway CA that this test makes with openssl.
 #
 # Checks: an alert raised on the clinic arrives centrally with every ALLIANCE_* field and its
 # MESSAGE_ID identical; `journalctl -x` explains it centrally (and did not before the catalog
-# was installed); the documented reading command finds it; an uploader with a certificate of
-# another CA, and a client without any certificate, are refused; the central server is stopped
-# while the uploader is connected, alerts raised meanwhile arrive after it is back (the
-# uploader resumes from its --save-state cursor), and every ALLIANCE_ALERT key of the clinic
-# is there exactly once.
+# was installed there); the documented reading command finds it; an uploader with another CA's
+# certificate, and a client without any certificate, are refused and store nothing; the central
+# server stops while the uploader is connected, alerts raised meanwhile arrive after it is back
+# (the uploader, restarted as Restart=on-failure would, resumes from its --save-state cursor):
+# none missing, and the only entry stored twice is the one at the saved cursor, which
+# systemd-journal-upload 252 sends again when it starts; teardown leaves nothing behind.
 # Prints one line per check and `N passed, N failed`; exits 1 if any check failed.
 #
 # Usage: sudo tests/forwarding/run.sh [--keep]
 # Environment: BINARY (default .build/release/alliance-watch), FORWARD_TIMEOUT (seconds per
 #   wait, default 60), FORWARD_WORKDIR (default a new /tmp/alliance-watch-forward.XXXXXX).
-# Needs: root, systemd-journal-remote, openssl, iproute2, util-linux, curl, python3, bc.
+# Needs: root, systemd-journal-remote, stunnel4, openssl, iproute2, util-linux, curl, python3, bc.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -60,11 +65,21 @@ case $BINARY in /*) ;; *) BINARY=$REPO/$BINARY ;; esac
 [ -x "$BINARY" ] || { echo "$BINARY is missing: run 'make release' or pass BINARY=..."; echo "0 passed, 1 failed"; exit 1; }
 
 W=${FORWARD_WORKDIR:-$(mktemp -d /tmp/alliance-watch-forward.XXXXXX)}
-mkdir -p "$W"
+mkdir -p "$W"; chmod 0755 "$W"
 CLINIC_NS=aw-clinic-$$ CENTRAL_NS=aw-central-$$
 CLINIC_IP=10.231.0.1 CENTRAL_IP=10.231.0.2 PORT=19532 INNER_PORT=19531
 URL=https://$CENTRAL_IP:$PORT
 CLINIC_HOST=clinic7
+# The users the packaged units run as: journal-remote as systemd-journal-remote, stunnel as
+# stunnel4 (setuid= in its configuration), journal-upload as a dynamic user with the
+# supplementary group systemd-journal (DynamicUser=yes, SupplementaryGroups=systemd-journal).
+REMOTE_USER=systemd-journal-remote TUNNEL_USER=stunnel4 UPLOAD_UID=61900
+JOURNAL_GID=$(getent group systemd-journal | cut -d: -f3)
+for u in "$REMOTE_USER" "$TUNNEL_USER"; do
+  id -u "$u" >/dev/null 2>&1 || { echo "missing user $u (made by the packages systemd-journal-remote and stunnel4)"; echo "0 passed, 1 failed"; exit 1; }
+done
+[ -n "$JOURNAL_GID" ] || { echo "missing group systemd-journal"; echo "0 passed, 1 failed"; exit 1; }
+getent passwd "$UPLOAD_UID" >/dev/null && { echo "uid $UPLOAD_UID is taken: cannot stand in for the uploader's dynamic user"; echo "0 passed, 1 failed"; exit 1; }
 HOLDERS=() CLINIC_HOLDER= CENTRAL_HOLDER= CLINIC_PID= CENTRAL_PID= DAEMON_PID= UPLOAD_PID= REMOTE_PID= TUNNEL_PID=
 
 # stop PID: SIGTERM, then SIGKILL after 5 s; waits for it to go
@@ -98,7 +113,7 @@ cleanup() {
   if [ -n "$keep" ]; then echo "work directory kept: $W"; else rm -rf "$W"; fi
   echo "$passed passed, $failed failed"
 }
-trap cleanup EXIT
+trap 'cleanup; [ "$failed" = 0 ] || exit 1' EXIT
 trap 'fail "interrupted by a signal"; exit 130' INT TERM
 
 # ---------------------------------------------------------------------------------------------
@@ -128,6 +143,10 @@ else
   fail "making the certificates with openssl"; indent <"$P/openssl.log"; exit 1
 fi
 
+# As a clinic installs them: the uploader's key readable by the group systemd-journal only.
+chmod 0755 "$P"; chmod 0644 "$P"/*.pem
+chgrp systemd-journal "$P/clinic.key"; chmod 0640 "$P/clinic.key"
+
 # ---------------------------------------------------------------------------------------------
 # The two hosts
 # ---------------------------------------------------------------------------------------------
@@ -148,7 +167,9 @@ fi
 
 # The clinic host: its netns, a UTS namespace (hostname clinic7) and a private journald, kept
 # alive by `sleep infinity`. Its journald's PID is the handle for nsenter.
-mkdir -p "$W/clinic"
+# The journal folder as tmpfiles.d makes it (2755 root:systemd-journal): journald's files
+# inherit the group, which is how the uploader's user may read them.
+mkdir -p "$W/clinic/pj/journal"; chgrp systemd-journal "$W/clinic/pj/journal"; chmod 2755 "$W/clinic/pj/journal"
 # (nsenter --net, not `ip netns exec`: that mounts a new /sys without cgroups, and journald
 # refuses to start without them.)
 nsenter --net="/run/netns/$CLINIC_NS" -- unshare --uts -- bash -c \
@@ -169,6 +190,7 @@ wait_until 10 CLINIC test -S /run/systemd/journal/socket
 # /var/lib/systemd/catalog, so `journalctl --update-catalog` there touches nothing of the host.
 catalog_sum() { cat /var/lib/systemd/catalog/database 2>/dev/null | sha256sum; }
 HOST_CATALOG=$(catalog_sum)
+mkdir -p "$W/central/remote"; chown "$REMOTE_USER:" "$W/central/remote"
 mkdir -p "$W/central/remote" "$W/central/catalog-src" "$W/central/catalog-db"
 for f in /usr/lib/systemd/catalog/*.catalog; do
   [ -e "$f" ] && [ "$(basename "$f")" != alliance-watch.catalog ] && cp "$f" "$W/central/catalog-src/"
@@ -202,6 +224,8 @@ echo "note journal-remote --trust here says: '${trust_note:-nothing}'"
 cat >"$W/central/stunnel.conf" <<EOF
 foreground = yes
 pid =
+setuid = $TUNNEL_USER
+setgid = $TUNNEL_USER
 debug = notice
 [journal-remote]
 accept = $CENTRAL_IP:$PORT
@@ -214,8 +238,10 @@ verifyChain = yes
 EOF
 listening() { [ -n "$(CENTRAL ss -Hltn "sport = :$1")" ]; }
 start_remote() {
-  "${IN_CENTRAL[@]}" "$JREMOTE" --listen-http="127.0.0.1:$INNER_PORT" --output="$W/central/remote/" --split-mode=host \
-    >>"$W/central/remote.log" 2>&1 &
+  # Socket activation as with systemd-journal-remote.socket: the socket is passed as fd 3.
+  "${IN_CENTRAL[@]}" systemd-socket-activate -l "127.0.0.1:$INNER_PORT" \
+    setpriv --reuid="$REMOTE_USER" --regid="$REMOTE_USER" --clear-groups -- \
+    "$JREMOTE" --listen-http=-3 --output="$W/central/remote/" >>"$W/central/remote.log" 2>&1 &
   REMOTE_PID=$!
   "${IN_CENTRAL[@]}" stunnel "$W/central/stunnel.conf" >>"$W/central/stunnel.log" 2>&1 &
   TUNNEL_PID=$!
@@ -280,10 +306,13 @@ DAEMON_PID=$!
 wait_until 20 test -d "$W/clinic/spool/incoming" || { fail "alliance-watch run did not start"; indent <"$W/clinic/daemon.log"; exit 1; }
 
 UPLOAD_STARTS=0
+mkdir -p "$W/clinic/upload"; chown "$UPLOAD_UID:$UPLOAD_UID" "$W/clinic/upload"   # StateDirectory=
 start_upload() {
   UPLOAD_STARTS=$((UPLOAD_STARTS + 1))
-  SYSTEMD_LOG_LEVEL=${FORWARD_UPLOAD_LOG_LEVEL:-info} "${IN_CLINIC[@]}" "$JUPLOAD" --url="$URL" --key="$P/clinic.key" --cert="$P/clinic.pem" --trust="$P/ca.pem" \
-    --save-state="$W/clinic/upload.state" >>"$W/clinic/upload.log" 2>&1 &
+  SYSTEMD_LOG_LEVEL=${FORWARD_UPLOAD_LOG_LEVEL:-info} "${IN_CLINIC[@]}" \
+    setpriv --reuid="$UPLOAD_UID" --regid="$UPLOAD_UID" --groups="$JOURNAL_GID" -- \
+    "$JUPLOAD" --url="$URL" --key="$P/clinic.key" --cert="$P/clinic.pem" --trust="$P/ca.pem" \
+    --save-state="$W/clinic/upload/state" >>"$W/clinic/upload.log" 2>&1 &
   UPLOAD_PID=$!
 }
 start_upload
@@ -302,6 +331,7 @@ if wait_until "$TIMEOUT" at_least "$want1" central_alerts; then
   pass "$want1 alerts raised on the clinic (p03, $have1 in its journal) arrived centrally in $(since "$t") s"
 else
   fail "central has $(CJ -t alliance-watch -o cat 2>/dev/null | wc -l) alliance-watch entries, want $want1"; tail -5 "$W/clinic/upload.log" | indent
+  exit 1
 fi
 
 # Every ALLIANCE_* field, MESSAGE_ID, MESSAGE and PRIORITY of every clinic alert, centrally.
@@ -393,7 +423,7 @@ gen "$W/records/down.jsonl" c7:E- "$DOWN"
 # Wait until the uploader has acknowledged everything so far (its state file names the
 # clinic's last entry), so that the stop falls between two uploads.
 last_cursor() { journalctl --no-pager -D "$W/clinic/pj/journal" -n 1 --show-cursor -q -o cat 2>/dev/null | sed -n 's/^-- cursor: //p'; }
-state_cursor() { sed -n 's/^LAST_CURSOR=//p' "$W/clinic/upload.state" 2>/dev/null; }
+state_cursor() { sed -n 's/^LAST_CURSOR=//p' "$W/clinic/upload/state" 2>/dev/null; }
 caught_up() { [ -n "$(state_cursor)" ] && [ "$(state_cursor)" = "$(last_cursor)" ]; }
 wait_until "$TIMEOUT" caught_up || fail "the uploader's state file did not reach the clinic's last entry"
 t=$(now)
