@@ -143,9 +143,9 @@ else
   fail "making the certificates with openssl"; indent <"$P/openssl.log"; exit 1
 fi
 
-# As a clinic installs them: the uploader's key readable by the group systemd-journal only.
-chmod 0755 "$P"; chmod 0644 "$P"/*.pem
-chgrp systemd-journal "$P/clinic.key"; chmod 0640 "$P/clinic.key"
+# As docs/ADMIN.md installs them on a clinic: a folder 0750 root:systemd-journal, the key 0640
+# (the uploader's dynamic user reads it through its group systemd-journal).
+chgrp systemd-journal "$P" "$P/clinic.key"; chmod 0750 "$P"; chmod 0644 "$P"/*.pem; chmod 0640 "$P/clinic.key"
 
 # ---------------------------------------------------------------------------------------------
 # The two hosts
@@ -306,13 +306,23 @@ DAEMON_PID=$!
 wait_until 20 test -d "$W/clinic/spool/incoming" || { fail "alliance-watch run did not start"; indent <"$W/clinic/daemon.log"; exit 1; }
 
 UPLOAD_STARTS=0
+# The clinic's /etc/systemd/journal-upload.conf (a bind mount in its mount namespace only); the
+# uploader gets no other option but --save-state, as in the packaged unit.
+cat >"$W/clinic/journal-upload.conf" <<EOF
+[Upload]
+URL=$URL
+ServerKeyFile=$P/clinic.key
+ServerCertificateFile=$P/clinic.pem
+TrustedCertificateFile=$P/ca.pem
+EOF
+CLINIC mount --bind "$W/clinic/journal-upload.conf" /etc/systemd/journal-upload.conf ||
+  { fail "bind-mounting the clinic's journal-upload.conf"; exit 1; }
 mkdir -p "$W/clinic/upload"; chown "$UPLOAD_UID:$UPLOAD_UID" "$W/clinic/upload"   # StateDirectory=
 start_upload() {
   UPLOAD_STARTS=$((UPLOAD_STARTS + 1))
   SYSTEMD_LOG_LEVEL=${FORWARD_UPLOAD_LOG_LEVEL:-info} "${IN_CLINIC[@]}" \
     setpriv --reuid="$UPLOAD_UID" --regid="$UPLOAD_UID" --groups="$JOURNAL_GID" -- \
-    "$JUPLOAD" --url="$URL" --key="$P/clinic.key" --cert="$P/clinic.pem" --trust="$P/ca.pem" \
-    --save-state="$W/clinic/upload/state" >>"$W/clinic/upload.log" 2>&1 &
+    "$JUPLOAD" --save-state="$W/clinic/upload/state" >>"$W/clinic/upload.log" 2>&1 &
   UPLOAD_PID=$!
 }
 start_upload
