@@ -79,7 +79,7 @@ for u in "$REMOTE_USER" "$TUNNEL_USER"; do
   id -u "$u" >/dev/null 2>&1 || { echo "missing user $u (made by the packages systemd-journal-remote and stunnel4)"; echo "0 passed, 1 failed"; exit 1; }
 done
 [ -n "$JOURNAL_GID" ] || { echo "missing group systemd-journal"; echo "0 passed, 1 failed"; exit 1; }
-getent passwd "$UPLOAD_UID" >/dev/null && { echo "uid $UPLOAD_UID is taken: cannot stand in for the uploader's dynamic user"; echo "0 passed, 1 failed"; exit 1; }
+getent passwd "$UPLOAD_UID" 61901 >/dev/null && { echo "uid $UPLOAD_UID or 61901 is taken: they stand in for the uploader's dynamic user and a reader"; echo "0 passed, 1 failed"; exit 1; }
 HOLDERS=() CLINIC_HOLDER= CENTRAL_HOLDER= CLINIC_PID= CENTRAL_PID= DAEMON_PID= UPLOAD_PID= REMOTE_PID= TUNNEL_PID=
 
 # stop PID: SIGTERM, then SIGKILL after 5 s; waits for it to go
@@ -414,6 +414,18 @@ else
   fail "documented reading command: $read_doc, clinic has $want_doc"
 fi
 
+# Who may read centrally: the files belong to systemd-journal-remote, mode 0640.
+READER_UID=61901
+REMOTE_GID=$(id -g "$REMOTE_USER")
+as_reader() { local groups=$1; shift; setpriv --reuid="$READER_UID" --regid="$READER_UID" $groups -- "$@"; }
+member_reads=$(as_reader --groups="$REMOTE_GID" journalctl --no-pager -D "$W/central/remote" -t alliance-watch -o cat --output-fields=ALLIANCE_ALERT 2>&1 | grep -c /)
+outsider_reads=$(as_reader --clear-groups journalctl --no-pager -D "$W/central/remote" -t alliance-watch -o cat --output-fields=ALLIANCE_ALERT 2>&1 | grep -c /)
+if [ "$member_reads" = "$want1" ] && [ "$outsider_reads" = 0 ]; then
+  pass "a reader in the group $REMOTE_USER sees the $want1 alerts centrally; a reader outside it sees none ($(stat -c '%A %U:%G' "$W"/central/remote/*.journal | head -1))"
+else
+  fail "central readers: a group member sees $member_reads alerts (want $want1), an outsider $outsider_reads (want 0)"
+fi
+
 # ---------------------------------------------------------------------------------------------
 # Interruption: the central server stops while the uploader is connected; alerts raised on the
 # clinic meanwhile; the server comes back; the upload resumes from its --save-state cursor.
@@ -470,10 +482,12 @@ central_alerts | sort >"$W/central.keys"
 missing=$(comm -23 <(sort -u "$W/clinic.keys") <(sort -u "$W/central.keys") | wc -l)
 extra=$(comm -13 <(sort -u "$W/clinic.keys") <(sort -u "$W/central.keys") | wc -l)
 distinct=$(sort -u "$W/central.keys" | wc -l)
-if [ "$missing" = 0 ] && [ "$extra" = 0 ] && [ "$distinct" = "$want_all" ] && [ -z "$(uniq -d "$W/clinic.keys")" ]; then
-  pass "nothing missing: each of the clinic's $want_all ALLIANCE_ALERT keys is stored centrally"
+# docs/ADMIN.md's count of distinct alerts
+distinct_doc=$(CJ -t alliance-watch -o cat --output-fields=ALLIANCE_ALERT | sort -u | wc -l)
+if [ "$missing" = 0 ] && [ "$extra" = 0 ] && [ "$distinct" = "$want_all" ] && [ "$distinct_doc" = "$want_all" ] && [ -z "$(uniq -d "$W/clinic.keys")" ]; then
+  pass "nothing missing: each of the clinic's $want_all ALLIANCE_ALERT keys is stored centrally (-o cat --output-fields=ALLIANCE_ALERT | sort -u: $distinct_doc)"
 else
-  fail "ALLIANCE_ALERT keys: $distinct distinct centrally of $want_all; missing $missing, extra $extra"
+  fail "ALLIANCE_ALERT keys: $distinct distinct centrally of $want_all (documented count: $distinct_doc); missing $missing, extra $extra"
 fi
 # Doubles: systemd-journal-upload (252) sends the entry at its saved cursor again when it starts
 # from --save-state, so each restart may store one entry twice. Anything else doubled is a
