@@ -23,12 +23,19 @@
 # server stops while the uploader is connected, alerts raised meanwhile arrive after it is back
 # (the uploader, restarted as Restart=on-failure would, resumes from its --save-state cursor):
 # none missing, and the only entry stored twice is the one at the saved cursor, which
-# systemd-journal-upload 252 sends again when it starts; teardown leaves nothing behind.
+# systemd-journal-upload 252 sends again when it starts; then the server stops in the middle of
+# a 3,000-alert burst: none missing, and the doubles are only what it had stored of the
+# interrupted upload (sent again: the cursor is saved per acknowledged upload) and the resume
+# cursors' entries; readers in the group systemd-journal-remote see the central files and
+# others do not; teardown leaves nothing behind.
 # Prints one line per check and `N passed, N failed`; exits 1 if any check failed.
 #
 # Usage: sudo tests/forwarding/run.sh [--keep]
 # Environment: BINARY (default .build/release/alliance-watch), FORWARD_TIMEOUT (seconds per
-#   wait, default 60), FORWARD_WORKDIR (default a new /tmp/alliance-watch-forward.XXXXXX).
+#   wait, default 60), FORWARD_WORKDIR (default a new /tmp/alliance-watch-forward.XXXXXX),
+#   FORWARD_BURST (alerts in the interrupted upload, default 3000),
+#   FORWARD_UPLOAD_LOG_LEVEL (the uploader's SYSTEMD_LOG_LEVEL, default info; debug shows
+#   every entry it sends and each acknowledged upload).
 # Needs: root, systemd-journal-remote, stunnel4, openssl, iproute2, util-linux, curl, python3, bc.
 set -uo pipefail
 
@@ -516,4 +523,70 @@ if [ "$n_unexplained" = 0 ] && [ "$n_worse" = 0 ] && [ "$n_doubled" -le "${#RESU
   pass "doubled centrally: $n_doubled of $n_entries entries, only the one at the uploader's saved cursor (${doubled_keys}); by ALLIANCE_ALERT every key exactly once"
 else
   fail "doubled centrally: $n_doubled entries ($n_unexplained not at a resume cursor, $n_worse more than twice): $doubled_keys"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Interrupted in the middle of an upload: stop the central server while a burst of alerts is
+# streaming. journal-remote stores entries as they arrive, but the uploader saves its cursor
+# only when a whole upload is acknowledged, so the part of the interrupted upload that was
+# stored is sent again. Allowed doubles: those entries and the one at each resume cursor.
+# ---------------------------------------------------------------------------------------------
+BURST=${FORWARD_BURST:-3000}
+gen "$W/records/burst.jsonl" c7:F- "$BURST"
+burst_central() { CJ -t alliance-watch -o cat --output-fields=ALLIANCE_CLIENT 2>/dev/null | grep -c '^c7:F-'; }
+t=$(now)
+CLINIC "$BINARY" submit --config "$W/clinic/alliance-watch.toml" "$W/records/burst.jsonl" >"$W/submit3.log" 2>&1 ||
+  { fail "alliance-watch submit burst.jsonl"; indent <"$W/submit3.log"; }
+end=$(( $(date +%s) + TIMEOUT ))
+until [ "$(burst_central)" -ge 1 ] || [ "$(date +%s)" -ge "$end" ]; do sleep 0.02; done
+stop_remote
+CJ -o json >"$W/central-at-stop.json" 2>/dev/null
+stored_at_stop=$(burst_central)
+want_all=$((want_all + BURST))
+wait_until "$TIMEOUT" at_least "$want_all" clinic_alerts || fail "clinic: fewer than $want_all alerts in its journal"
+wait_until 10 sh -c "! kill -0 $UPLOAD_PID 2>/dev/null"
+kill -0 "$UPLOAD_PID" 2>/dev/null || { wait "$UPLOAD_PID" 2>/dev/null; }
+RESUMED_FROM+=("$(state_cursor)")
+start_remote || { fail "the central server did not start again"; indent <"$W/central/remote.log"; exit 1; }
+kill -0 "$UPLOAD_PID" 2>/dev/null || start_upload
+if wait_until "$TIMEOUT" at_least "$want_all" central_alerts; then
+  mid=$([ "$stored_at_stop" -lt "$BURST" ] && echo "in the middle of the upload" || echo "after the upload (not in the middle)")
+  pass "central stopped $mid: $stored_at_stop of $BURST burst alerts stored; after the restart all $want_all alerts centrally $(since "$t") s after the burst began"
+else
+  fail "after the second restart central has $(central_alerts | wc -l) of $want_all alerts"; tail -5 "$W/clinic/upload.log" | indent
+fi
+wait_until 10 caught_up
+clinic_alerts | sort >"$W/clinic.keys"
+central_alerts | sort >"$W/central.keys"
+missing=$(comm -23 <(sort -u "$W/clinic.keys") <(sort -u "$W/central.keys") | wc -l)
+distinct_doc=$(CJ -t alliance-watch -o cat --output-fields=ALLIANCE_ALERT | sort -u | wc -l)
+if [ "$missing" = 0 ] && [ "$distinct_doc" = "$want_all" ]; then
+  pass "nothing missing after the interrupted upload: $distinct_doc distinct ALLIANCE_ALERT keys centrally, as on the clinic"
+else
+  fail "after the interrupted upload: $missing alerts missing, $distinct_doc distinct centrally (want $want_all)"
+fi
+journalctl --no-pager -D "$W/clinic/pj/journal" -o json >"$W/clinic-all.json" 2>/dev/null
+CJ -o json >"$W/central-all.json" 2>/dev/null
+dup_out=$(python3 - "$W/clinic-all.json" "$W/central-at-stop.json" "$W/central-all.json" "${RESUMED_FROM[@]}" <<'PY'
+import collections, json, sys
+def stamp(e): return (int(e["__REALTIME_TIMESTAMP"]), int(e["__MONOTONIC_TIMESTAMP"]))
+def parse(cursor): return dict(p.split("=", 1) for p in cursor.split(";"))
+clinic = [json.loads(l) for l in open(sys.argv[1])]
+at_stop = {stamp(json.loads(l)) for l in open(sys.argv[2])}
+count = collections.Counter(stamp(json.loads(l)) for l in open(sys.argv[3]))
+cursors = [parse(c) for c in sys.argv[4:] if c]
+resumed = {(int(c["t"], 16), int(c["m"], 16)) for c in cursors}
+last_resume_seq = int(cursors[-1]["i"], 16)
+# the interrupted upload: entries after the last resume cursor that central had stored at the stop
+interrupted = {stamp(e) for e in clinic if int(parse(e["__CURSOR"])["i"], 16) > last_resume_seq and stamp(e) in at_stop}
+doubled = {k for k, n in count.items() if n > 1}
+print(len(doubled), len(doubled - resumed - interrupted), sum(1 for n in count.values() if n > 2),
+      len(doubled & interrupted), len(interrupted), sum(count.values()))
+PY
+)
+read -r n_doubled n_unexplained n_worse n_from_interrupted n_interrupted n_entries <<<"$dup_out"
+if [ "$n_unexplained" = 0 ] && [ "$n_worse" = 0 ]; then
+  pass "doubled centrally: $n_doubled of $n_entries entries, all explained: $n_from_interrupted of the $n_interrupted stored from the interrupted upload, the rest at the uploader's resume cursors"
+else
+  fail "doubled centrally: $n_doubled entries, $n_unexplained unexplained, $n_worse more than twice"
 fi
