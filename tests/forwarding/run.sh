@@ -64,7 +64,7 @@ T0=$(now)
 [ "$(id -u)" = 0 ] || { echo "run.sh needs root (network and mount namespaces)"; echo "0 passed, 1 failed"; exit 1; }
 JUPLOAD=/lib/systemd/systemd-journal-upload
 JREMOTE=/lib/systemd/systemd-journal-remote
-for tool in ip ss openssl stunnel unshare nsenter curl python3 bc "$JUPLOAD" "$JREMOTE"; do
+for tool in ip ss openssl stunnel unshare nsenter setpriv systemd-socket-activate curl python3 bc "$JUPLOAD" "$JREMOTE"; do
   command -v "$tool" >/dev/null || { echo "missing tool: $tool (scripts/install-deps.sh installs it)"; echo "0 passed, 1 failed"; exit 1; }
 done
 BINARY=${BINARY:-$REPO/.build/release/alliance-watch}
@@ -100,9 +100,9 @@ stop() { local p=$1 i
 cleanup() {
   local t; t=$(now)
   stop "$UPLOAD_PID"; stop "$DAEMON_PID"; stop "$TUNNEL_PID"; stop "$REMOTE_PID"
-  # The holders keep each host's namespaces alive; the clinic's also stops its journald.
-  # The clinic's holder is private-journal.sh waiting for its `sleep`: ending the sleep lets it
-  # sync and stop its journald; the central holder is the sleep itself.
+  # The holders keep each host's namespaces alive. The clinic's is private-journal.sh waiting
+  # for its `sleep`: ending the sleep lets it sync and stop its journald. The central holder is
+  # the sleep itself.
   if [ -n "$CLINIC_HOLDER" ]; then
     stop "$(pgrep -P "$CLINIC_HOLDER" -x sleep)"
     wait_until 5 sh -c "! kill -0 $CLINIC_HOLDER 2>/dev/null"
@@ -197,8 +197,8 @@ wait_until 10 CLINIC test -S /run/systemd/journal/socket
 # /var/lib/systemd/catalog, so `journalctl --update-catalog` there touches nothing of the host.
 catalog_sum() { cat /var/lib/systemd/catalog/database 2>/dev/null | sha256sum; }
 HOST_CATALOG=$(catalog_sum)
-mkdir -p "$W/central/remote"; chown "$REMOTE_USER:" "$W/central/remote"
 mkdir -p "$W/central/remote" "$W/central/catalog-src" "$W/central/catalog-db"
+chown "$REMOTE_USER:" "$W/central/remote"    # LogsDirectory=journal/remote, owned by the unit's user
 for f in /usr/lib/systemd/catalog/*.catalog; do
   [ -e "$f" ] && [ "$(basename "$f")" != alliance-watch.catalog ] && cp "$f" "$W/central/catalog-src/"
 done
