@@ -30,7 +30,7 @@ SUBST = sed -e 's|/usr/bin/alliance-watch|$(BINDIR)/alliance-watch|g' \
             -e 's|/usr/share/doc/alliance-watch|$(DOCDIR)|g'
 
 .PHONY: all deps run test test-unit bench bench-replay bench-daemon build release install install-files install-bin install-units install-doc install-config \
-	post-install uninstall check-units test-faults test-e2e
+	post-install uninstall check-units test-faults test-e2e test-forwarding
 
 all: build
 
@@ -47,9 +47,9 @@ run: deps
 	.build/debug/alliance-watch run --config Config/local.toml
 
 # Everything: unit and integration tests (a private journald per test; root), the unit
-# checks, the faults of the state database (tests/faults), and the end-to-end test under
-# systemd as PID 1 in a container (root).
-test: deps test-unit check-units test-faults test-e2e
+# checks, the faults of the state database (tests/faults), the end-to-end test under
+# systemd as PID 1 in a container, and the forwarding test (root).
+test: deps test-unit check-units test-faults test-e2e test-forwarding
 
 test-unit:
 	$(SWIFT) build --build-tests
@@ -146,3 +146,8 @@ test-faults:
 
 test-e2e:
 	tests/e2e/run.sh
+
+# A clinic and a central log server in network namespaces: alerts forwarded over TLS with
+# client certificates (systemd-journal-upload -> stunnel -> systemd-journal-remote); root.
+test-forwarding:
+	BINARY="$(BINARY)" tests/forwarding/run.sh
