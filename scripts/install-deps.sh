@@ -2,7 +2,8 @@
 # Installs the Debian/Ubuntu packages alliance-watch needs to build and test, when missing.
 # Used by `make run`, `make test` and CI; safe to run again.
 set -euo pipefail
-packages=(libsystemd-dev libsqlite3-dev pkg-config systemd systemd-container util-linux python3 sqlite3 procps)
+packages=(libsystemd-dev libsqlite3-dev pkg-config systemd systemd-container util-linux python3 sqlite3 procps
+  mandoc man-db groff-base bash-completion)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
