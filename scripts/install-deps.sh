@@ -3,7 +3,8 @@
 # Used by `make run`, `make test` and CI; safe to run again.
 set -euo pipefail
 packages=(libsystemd-dev libsqlite3-dev pkg-config systemd systemd-container util-linux python3 sqlite3 procps
-  systemd-journal-remote openssl iproute2 stunnel4 curl)
+  systemd-journal-remote openssl iproute2 stunnel4 curl
+  mandoc man-db groff-base bash-completion)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
