@@ -3,8 +3,8 @@
 # Used by `make run`, `make test` and CI; safe to run again.
 set -euo pipefail
 packages=(libsystemd-dev libsqlite3-dev pkg-config systemd systemd-container util-linux python3 sqlite3 procps)
-# make deb and tests/deb: dpkg-shlibdeps, lintian, chrpath (RUNPATH removal).
-packages+=(dpkg-dev lintian chrpath)
+# make deb and tests/deb: dpkg-shlibdeps, lintian, chrpath (RUNPATH removal), strip and objdump.
+packages+=(dpkg-dev lintian chrpath binutils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
