@@ -52,8 +52,9 @@ run: deps
 
 # Everything: unit and integration tests (a private journald per test; root), the unit
 # checks and the manual pages, the faults of the state database (tests/faults), the
-# end-to-end test under systemd as PID 1 in a container, and the forwarding test (root).
-test: deps test-unit check-units check-man test-faults test-e2e test-forwarding
+# end-to-end test under systemd as PID 1 in a container, the forwarding test and the
+# Debian package's install/upgrade/remove/purge test (root).
+test: deps test-unit check-units check-man test-faults test-e2e test-forwarding test-deb
 
 test-unit:
 	$(SWIFT) build --build-tests
@@ -189,3 +190,23 @@ test-e2e:
 # client certificates (systemd-journal-upload -> stunnel -> systemd-journal-remote); root.
 test-forwarding:
 	BINARY="$(BINARY)" tests/forwarding/run.sh
+
+# --- Debian package (packaging/; docs/ADMIN.md "Installing the Debian package") -------------
+#
+#   make deb                  .build/deb/alliance-watch_<VERSION>-1_<arch>.deb from `make install`
+#   make deb BINARY=PATH      package that binary instead of building one (make release)
+#   make deb DEB_REVISION=2   another Debian revision of the same upstream VERSION
+#   sudo make test-deb        install, upgrade, remove and purge under systemd in a container
+#
+# The upstream version is written once, in VERSION; the build stops when the binary's
+# `alliance-watch --version` says otherwise.
+DEB_REVISION  ?= 1
+DEB_DIR       ?= .build/deb
+
+.PHONY: deb test-deb
+
+deb: $(if $(filter .build/release/alliance-watch,$(BINARY)),release)
+	DEB_REVISION="$(DEB_REVISION)" packaging/build-deb.sh "$(BINARY)" "$(DEB_DIR)"
+
+test-deb:
+	tests/deb/run.sh

@@ -5,6 +5,8 @@ set -euo pipefail
 packages=(libsystemd-dev libsqlite3-dev pkg-config systemd systemd-container util-linux python3 sqlite3 procps
   systemd-journal-remote openssl iproute2 stunnel4 curl
   mandoc man-db groff-base bash-completion)
+# make deb and tests/deb: dpkg-shlibdeps, lintian, chrpath (RUNPATH removal), strip and objdump.
+packages+=(dpkg-dev lintian chrpath binutils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

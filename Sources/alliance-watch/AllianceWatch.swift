@@ -9,6 +9,9 @@ struct AllianceWatch: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 success, 1 invalid input or configuration, 2 usage error, 3 runtime failure.
             """,
+        // The release in VERSION at the repository's root; `make deb` refuses a binary whose
+        // --version differs from it.
+        version: "0.1.0",
         subcommands: [
             RunCommand.self, CheckConfigCommand.self, ReplayCommand.self, SubmitCommand.self, HistoryCommand.self,
             CaseloadCommand.self,
