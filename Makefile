@@ -181,6 +181,7 @@ test-faults:
 # Lint and render the manual pages; keep them in step with the configuration, --help and
 # the catalog; exercise the generated shell completion (tests/man/check.sh).
 check-man:
+	@[ -x "$(BINARY)" ] || $(MAKE) --no-print-directory release
 	BINARY="$(BINARY)" tests/man/check.sh
 
 test-e2e:
@@ -189,6 +190,7 @@ test-e2e:
 # A clinic and a central log server in network namespaces: alerts forwarded over TLS with
 # client certificates (systemd-journal-upload -> stunnel -> systemd-journal-remote); root.
 test-forwarding:
+	@[ -x "$(BINARY)" ] || $(MAKE) --no-print-directory release
 	BINARY="$(BINARY)" tests/forwarding/run.sh
 
 # --- Debian package (packaging/; docs/ADMIN.md "Installing the Debian package") -------------
