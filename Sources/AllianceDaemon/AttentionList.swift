@@ -75,9 +75,6 @@ public struct AttentionQuery: Hashable, Sendable {
         self.days = days
         self.clinician = clinician
     }
-
-    /// `T − days < d ≤ T`.
-    func includes(_ date: CalendarDate) -> Bool { date <= day && date.dayNumber > day.dayNumber - days }
 }
 
 extension StateStore {
@@ -165,14 +162,8 @@ extension StateStore {
             if let known = riskByClient[key.client] {
                 atRisk = known
             } else {
-                let data = try Data.fetchOne(clientState, arguments: [key.client])
-                let state = try data.map { data in
-                    do {
-                        return try ClientStateCodec.decode([UInt8](data))
-                    } catch {
-                        throw StateStoreError.corruptValue(table: "clients", key: key.client, reason: "\(error)")
-                    }
-                }
+                let state = try Data.fetchOne(clientState, arguments: [key.client])
+                    .map { try ClientStateCodec.decodeStored($0, client: key.client) }
                 atRisk = state?.profile.isAtRisk(risk) ?? false
                 riskByClient[key.client] = atRisk
             }

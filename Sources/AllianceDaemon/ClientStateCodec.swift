@@ -1,4 +1,5 @@
 import AllianceCore
+import Foundation
 
 /// The stored form of a client's engine state: a compact binary encoding written by hand.
 ///
@@ -57,6 +58,16 @@ enum ClientStateCodec {
             writer.bool(latest.lapseReported)
         }
         return writer.bytes
+    }
+
+    /// The stored state of `client` from its `clients.state` column; a value that cannot be read
+    /// is reported as `StateStoreError.corruptValue` naming the table and the client.
+    static func decodeStored(_ data: Data, client: String) throws -> ClientState {
+        do {
+            return try decode([UInt8](data))
+        } catch {
+            throw StateStoreError.corruptValue(table: "clients", key: client, reason: "\(error)")
+        }
     }
 
     static func decode(_ bytes: [UInt8]) throws(CorruptState) -> ClientState {

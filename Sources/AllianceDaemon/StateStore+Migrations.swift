@@ -120,13 +120,7 @@ extension StateStore {
         let update = try db.makeStatement(sql: "UPDATE clients SET lapse_anchor = ? WHERE client = ?")
         while let row = try rows.next() {
             let name: String = row["client"]
-            let data: Data = row["state"]
-            let state: ClientState
-            do {
-                state = try ClientStateCodec.decode([UInt8](data))
-            } catch {
-                throw StateStoreError.corruptValue(table: "clients", key: name, reason: "\(error)")
-            }
+            let state = try ClientStateCodec.decodeStored(row["state"], client: name)
             try update.execute(arguments: [state.latest?.lapseAnchor?.dayNumber, name])
         }
         try db.execute(sql: """
@@ -188,13 +182,7 @@ extension StateStore {
             """)
         while let row = try rows.next() {
             let name: String = row["client"]
-            let data: Data = row["state"]
-            let state: ClientState
-            do {
-                state = try ClientStateCodec.decode([UInt8](data))
-            } catch {
-                throw StateStoreError.corruptValue(table: "clients", key: name, reason: "\(error)")
-            }
+            let state = try ClientStateCodec.decodeStored(row["state"], client: name)
             for (episode, instrument) in state.openRuptureSeries() {
                 try insert.execute(arguments: [name, episode, instrument.rawValue])
             }

@@ -32,13 +32,7 @@ public final class StoreTransaction {
     public func client(_ name: String) throws -> ClientState? {
         if let known = clients[name] { return known }
         let statement = try db.cachedStatement(sql: "SELECT state FROM clients WHERE client = ?")
-        let state = try Data.fetchOne(statement, arguments: [name]).map { data in
-            do {
-                return try ClientStateCodec.decode([UInt8](data))
-            } catch {
-                throw StateStoreError.corruptValue(table: "clients", key: name, reason: "\(error)")
-            }
-        }
+        let state = try Data.fetchOne(statement, arguments: [name]).map { try ClientStateCodec.decodeStored($0, client: name) }
         clients[name] = .some(state)
         return state
     }
