@@ -2,7 +2,10 @@
 """Daemon benchmark (issue 3). Run inside scripts/private-journal.sh (scripts/bench-daemon.sh does).
 
 Measures, with the release binary against a real (private) journald:
-  1. backlog ingest of N one-record files present at start (files/s, time to READY=1);
+  1. backlog ingest of N one-record files present at start (files/s, time to READY=1), median of
+     BENCH_RUNS runs, beside the physical limit measured in the same run: the same files through
+     the same system calls and fsyncs without SQLite or rules (scripts/raw-pipeline.c, built by
+     bench-daemon.sh), as a backlog and live (tmp -> rename -> inotify -> read -> rename);
   2. peak RSS (VmHWM) with N clients in the state;
   3. steady-state latency from rename(2) into incoming/ to the alert's journal entry (paced);
   4. idle wakeups: voluntary context switches of all the daemon's threads over 30 s idle;
@@ -16,6 +19,8 @@ FILES = int(os.environ.get("BENCH_FILES", "100000"))
 STORED = int(os.environ.get("BENCH_STORED", "1000000"))
 PACED = int(os.environ.get("BENCH_PACED", "300"))
 IDLE = int(os.environ.get("BENCH_IDLE_SECONDS", "30"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+RAW = os.environ.get("RAW_PIPELINE")
 
 
 class Notify:
@@ -99,20 +104,60 @@ def journal_entries(**match):
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
-def main():
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2] if len(values) % 2 else (values[len(values) // 2 - 1] + values[len(values) // 2]) / 2
+
+
+def backlog_run(tag):
+    """A fresh spool and state with FILES one-record files, one client each, present before the
+    start; returns the running daemon, its work folder, config and files/s to READY=1."""
     work = tempfile.mkdtemp(prefix="alliance-watch-bench-", dir=os.environ.get("BENCH_DIR", "/var/tmp"))
     config = write_config(work)
     incoming = os.path.join(work, "spool", "incoming")
     os.makedirs(incoming)
     os.makedirs(os.path.join(work, "spool", "tmp"))
-
-    # 1. Backlog of one-record files, one client each, present before the start.
     for i in range(FILES):
         with open(os.path.join(incoming, "r%06d.jsonl" % i), "w") as f:
             f.write(json.dumps(record("B-%06d" % i, 1, 39.0, 0)) + "\n")
-    proc, ready = start(config, work, "backlog")
-    print("backlog: %d one-record files ingested before READY=1 in %.2f s = %.0f files/s (durable: synchronous=FULL, folders fsynced per batch)"
-          % (FILES, ready, FILES / ready))
+    os.sync()
+    proc, ready = start(config, work, tag)
+    print("  daemon run %s: %d files in %.2f s = %.0f files/s" % (tag, FILES, ready, FILES / ready))
+    return proc, work, config, FILES / ready
+
+
+def raw_run(mode, run):
+    """scripts/raw-pipeline.c in a fresh folder; its files/s."""
+    folder = tempfile.mkdtemp(prefix="alliance-watch-raw-", dir=os.environ.get("BENCH_DIR", "/var/tmp"))
+    out = subprocess.run([RAW, folder + "/spool", str(FILES), mode], capture_output=True, text=True, check=True).stdout.strip()
+    subprocess.run(["rm", "-rf", folder])
+    print("  %s (run %d)" % (out, run))
+    return float(out.rsplit("=", 1)[1].split()[0])
+
+
+def main():
+    # 1. Backlog of one-record files, RUNS times, alternating with the raw pipeline; the last
+    # daemon run goes on with the other measures.
+    daemon_rates, raw_backlog, raw_live = [], [], []
+    for run in range(1, RUNS + 1):
+        proc, work, config, rate = backlog_run("backlog-%d" % run)
+        daemon_rates.append(rate)
+        if run < RUNS:
+            stop(proc)
+            subprocess.run(["rm", "-rf", work])
+        if RAW:
+            raw_backlog.append(raw_run("backlog", run))
+            raw_live.append(raw_run("live", run))
+    incoming = os.path.join(work, "spool", "incoming")
+    daemon = median(daemon_rates)
+    print("backlog: %d one-record files ingested before READY=1: median %.0f files/s of %d runs (durable: synchronous=FULL, folders fsynced per batch)"
+          % (FILES, daemon, RUNS))
+    if RAW:
+        print("raw pipeline, same files, same syscalls and fsyncs per batch of 2,048, no SQLite or rules: "
+              "backlog (readdir, read, rename) median %.0f files/s; live (tmp -> rename -> inotify -> read -> rename) median %.0f files/s"
+              % (median(raw_backlog), median(raw_live)))
+        print("ratio daemon/raw = %.0f %% (of the raw backlog), %.0f %% (of the raw live pipeline)"
+              % (100 * daemon / median(raw_backlog), 100 * daemon / median(raw_live)))
     print("peak RSS after the backlog, %d clients in the state: %.1f MiB" % (FILES, status(proc.pid, "VmHWM") / 1024))
 
     # 3. Paced latency: one alerting file every 20 ms, rename(2) from tmp/ into incoming/.

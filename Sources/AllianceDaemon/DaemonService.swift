@@ -89,6 +89,8 @@ public struct DaemonService: Service {
         } onGracefulShutdown: {
             control.requestStop()
             watcher.wake()
+            // A send waiting for a stalled journald gives up; its alerts stay queued (SPEC §6.4).
+            journal.stopWaiting()
         }
         notifier.notify(.stopping, .status("Stopping: \(ingestor.counters.status(spool: layout.root))"))
     }

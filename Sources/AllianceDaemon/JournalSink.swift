@@ -5,6 +5,11 @@ public protocol JournalSink: Sendable {
     /// Writes one entry. The result says truthfully where it went; an entry that was dropped
     /// is never reported as sent.
     func send(_ fields: [JournalField]) -> JournalSendResult
+
+    /// From now on, a send that would have to wait for the journal gives up instead (the
+    /// entry is reported `.failed`), so that a stop request is not held up by a stalled
+    /// journald. Sinks that never wait need not implement it.
+    func stopWaiting()
 }
 
 /// What became of one journal entry.
@@ -15,7 +20,8 @@ public enum JournalSendResult: Hashable, Sendable {
     /// fallback line (`PRIORITY <rule|event> MESSAGE | KEY=value …`).
     case wroteToStandardError
     /// It went nowhere; `errno` says why (`ECONNREFUSED`: the socket exists but journald is
-    /// gone; `EINVAL`: a field name journald would drop). Keep it and try again later.
+    /// gone; `EINVAL`: a field name journald would drop; `ECANCELED`: journald was stalled and
+    /// `stopWaiting()` was called). Keep it and try again later.
     case failed(errno: Int32)
 
     /// Whether the entry reached a log a person can read (the journal or standard error).
@@ -28,6 +34,8 @@ public enum JournalSendResult: Hashable, Sendable {
 }
 
 extension JournalSink {
+    public func stopWaiting() {}
+
     /// Writes an operational event (SPEC §6.3).
     @discardableResult
     public func send(_ event: OperationalEvent) -> JournalSendResult { send(event.journalFields) }

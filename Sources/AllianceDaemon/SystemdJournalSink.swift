@@ -2,26 +2,37 @@ import AllianceCore
 import CSystemd
 import Glibc
 
-/// Writes entries to the systemd journal with `sd_journal_sendv`, or — when no journal socket
-/// exists — to standard error as the SPEC §6.3 fallback line.
+/// Writes entries to the systemd journal in journald's native protocol, byte for byte what
+/// `sd_journal_sendv` sends (`JournalSocket`), or — when no journal socket exists — to standard
+/// error as the SPEC §6.3 fallback line.
 ///
-/// `sd_journal_sendv` returns 0 and silently discards the entry when the socket does not exist,
-/// so the sink checks for the socket itself before each send (one `stat`, about a microsecond;
-/// journald may appear after the daemon started). A socket file left behind by a dead journald
-/// makes `sd_journal_sendv` fail with `ECONNREFUSED`, which is reported as `.failed`.
+/// The sink checks for the socket before each send (one `stat`, about a microsecond; journald
+/// may appear after the daemon started), because libsystemd's way is to discard the entry
+/// silently when it is missing. A socket file left behind by a dead journald fails with
+/// `ECONNREFUSED`, reported as `.failed`. A stalled journald makes a send wait until journald
+/// reads again or `stopWaiting()` is called; then it fails with `ECANCELED`.
 public struct SystemdJournalSink: JournalSink {
-    /// Where journald listens for native entries; `sd_journal_sendv` always uses this path.
+    /// Where journald listens for native entries (and where `sd_journal_sendv` sends).
     public static let defaultSocketPath = "/run/systemd/journal/socket"
 
-    /// The socket whose existence decides between the journal and the fallback. Only tests
-    /// change it: `sd_journal_sendv` itself always sends to `defaultSocketPath`.
-    public var socketPath: String
+    /// The journal socket: its existence decides between the journal and the fallback, and
+    /// entries go to it. Only tests change it.
+    public let socketPath: String
     /// Where fallback lines go; standard error unless a test passes a pipe.
     public var fallbackDescriptor: Int32
+    private let connection: JournalSocket
 
     public init(socketPath: String = SystemdJournalSink.defaultSocketPath, fallbackDescriptor: Int32 = STDERR_FILENO) {
         self.socketPath = socketPath
         self.fallbackDescriptor = fallbackDescriptor
+        connection = JournalSocket(path: socketPath)
+    }
+
+    /// Sends that would wait for a stalled journald give up from now on (`ECANCELED`); the
+    /// daemon calls it on SIGTERM so that it stops within `TimeoutStopSec`. Copies of this
+    /// sink share the flag.
+    public func stopWaiting() {
+        connection.stopWaiting()
     }
 
     public func send(_ fields: [JournalField]) -> JournalSendResult {
@@ -32,8 +43,11 @@ public struct SystemdJournalSink: JournalSink {
         guard socketExists() else {
             return writeFallbackLine(fields)
         }
-        let result = Self.sendv(fields)
-        return result < 0 ? .failed(errno: -result) : .sentToJournal
+        switch connection.send(JournalSocket.serialize(fields)) {
+        case .sent: return .sentToJournal
+        case .noSocket: return writeFallbackLine(fields)
+        case .failed(let error): return .failed(errno: error)
+        }
     }
 
     /// Whether `socketPath` is a socket.
@@ -54,8 +68,8 @@ public struct SystemdJournalSink: JournalSink {
         }
     }
 
-    /// One `sd_journal_sendv` call; 0 or `-errno`. Values go as raw bytes, so multi-line values
-    /// arrive intact.
+    /// One `sd_journal_sendv` call; 0 or `-errno`. The sink does not use it (it blocks while
+    /// journald is stalled); tests compare it with `JournalSocket`'s datagrams.
     static func sendv(_ fields: [JournalField]) -> Int32 {
         let buffers: [UnsafeMutableRawBufferPointer] = fields.map { field in
             let bytes = Array("\(field.name)=\(field.value)".utf8)

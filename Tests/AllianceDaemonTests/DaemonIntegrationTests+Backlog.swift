@@ -113,9 +113,7 @@ extension DaemonIntegrationTests {
         let second = fixture.journal("journal-2")
         let daemon2 = try await fixture.startDaemon("run-2", wrapper: second.wrapper)
         let journald = try fixture.stopJournald(of: daemon2)
-        try await eventually("the daemon blocked on journald's full socket", timeout: .seconds(120)) {
-            try daemon2.isBlockedSendingToAFullSocket()
-        }
+        try await fixture.waitUntilStalledOnTheJournal(daemon2)
         let unsentAtSecondKill = try fixture.count("SELECT COUNT(*) FROM alerts WHERE sent_at IS NULL")
         #expect(unsentAtSecondKill > 0)
         try daemon2.send(SIGKILL)

@@ -113,15 +113,6 @@ final class DaemonProcess {
     /// The wrapper's pid: the daemon's parent.
     var parentPID: pid_t? { Self.parent(of: pid) }
 
-    /// Whether a thread of the daemon sleeps in `unix_wait_for_peer`: blocked sending a
-    /// datagram to a socket whose queue is full (a stalled journald).
-    func isBlockedSendingToAFullSocket() throws -> Bool {
-        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")
-        return tasks.contains { task in
-            (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/wchan", encoding: .utf8)) == "unix_wait_for_peer"
-        }
-    }
-
     /// Field 4 of `/proc/PID/stat`; nil when the process is gone.
     static func parent(of pid: pid_t) -> pid_t? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
