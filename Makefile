@@ -34,7 +34,7 @@ SUBST = sed -e 's|/usr/bin/alliance-watch|$(BINDIR)/alliance-watch|g' \
             -e 's|/usr/share/doc/alliance-watch|$(DOCDIR)|g'
 
 .PHONY: all deps run test test-unit bench bench-replay bench-daemon build release install install-files install-bin install-units install-doc install-config \
-	post-install uninstall check-units test-faults test-e2e test-forwarding install-man install-completions check-man
+	post-install uninstall check-units test-faults test-e2e test-forwarding install-man install-completions check-man fuzz
 
 all: build
 
@@ -71,6 +71,15 @@ bench-replay:
 bench-daemon:
 	$(SWIFT) build -c release --product alliance-watch
 	scripts/bench-daemon.sh
+
+# --- Fuzzing (libFuzzer + AddressSanitizer; fuzz/ is a package of its own) ---------------
+
+# Each target of fuzz/ for FUZZ_SECONDS; a crash, leak or hang fails and keeps its reproducer
+# in fuzz/artifacts/.
+FUZZ_SECONDS  ?= 60
+
+fuzz:
+	FUZZ_SECONDS="$(FUZZ_SECONDS)" SWIFT="$(SWIFT)" scripts/fuzz.sh
 
 build:
 	$(SWIFT) build
