@@ -3,9 +3,9 @@
 //
 // A package of its own so that the main package stays untouched: it compiles the main
 // package's AllianceCore and AllianceConfig sources (symbolic links under Sources/) with the
-// sanitizer flags that scripts/fuzz.sh passes. Build with
-//   swift build --package-path fuzz --scratch-path fuzz/.build -c debug \
-//     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+// sanitizer flags that scripts/fuzz.sh passes (`make fuzz` builds and runs them):
+//   swift build --package-path fuzz --scratch-path fuzz/.build -c release \
+//     --sanitize fuzzer --sanitize address -Xswiftc -parse-as-library
 import PackageDescription
 
 let package = Package(

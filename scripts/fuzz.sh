@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets of fuzz/ (FuzzRecords, FuzzConfig) for FUZZ_SECONDS each, seeded
-# with the test scenarios, the examples and the configuration fixtures. A crash, leak or hang
-# fails the run; its reproducer is kept in FUZZ_ARTIFACTS (default fuzz/artifacts) and printed.
+# with the test scenarios, the examples, the configuration fixtures and every input of
+# fuzz/regressions/<target>/ (earlier findings, replayed first by libFuzzer). A crash, leak or
+# hang fails the run; its reproducer is kept in FUZZ_ARTIFACTS (default fuzz/artifacts) and
+# printed. Leaks inside TOMLKit are suppressed (fuzz/lsan.supp says why); ours are not.
 # Prints one line per target and ends with `N passed, N failed`.
 #
 #   FUZZ_SECONDS=60 scripts/fuzz.sh            # both targets, 60 s each
@@ -67,6 +69,15 @@ seed_config() {
 # The value after KEY: in libFuzzer's last status line (`#N DONE cov: C ft: F ...`).
 status_value() { grep -E '^#[0-9]+' "$1" | tail -1 | sed -nE "s/.* $2: ([0-9]+).*/\1/p"; }
 
+# Earlier findings: each file of fuzz/regressions/<target>/ joins that target's corpus.
+seed_regressions() {
+  local dir=$1 target=$2 file
+  for file in "fuzz/regressions/$target"/*; do
+    [ -f "$file" ] && cp "$file" "$dir/regression-$(basename "$file")"
+  done
+  return 0
+}
+
 passed=0 failed=0
 for target in "${TARGETS[@]}"; do
   corpus=$work/$target-corpus
@@ -76,9 +87,10 @@ for target in "${TARGETS[@]}"; do
     FuzzConfig) seed_config "$corpus" ;;
     *) echo "FAIL fuzz $target: no such target"; failed=$((failed + 1)); continue ;;
   esac
+  seed_regressions "$corpus" "$target"
   start=$(date +%s)
   # timeout: a hang of libFuzzer itself (or of a crash handler) must not hold CI.
-  ASAN_OPTIONS=detect_leaks=1 SWIFT_BACKTRACE=enable=no \
+  ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp" SWIFT_BACKTRACE=enable=no \
     timeout --kill-after=10 $((FUZZ_SECONDS + 120)) \
     "$BIN/$target" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="$work/$target-" "$corpus" \

@@ -47,6 +47,18 @@ public enum ConfigLoader {
             ]))
         }
 
+        let index = KeyPositionIndex(text: text)
+        if let header = index.malformedHeaders.first {
+            // Before TOMLKit: its toml++ would abort the whole process on this header.
+            let character = TextQuoting.escapingControlCharacters(header.character)
+            return .failure(ConfigErrors([
+                ConfigDiagnostic(
+                    file: file, line: header.position.line, keyPath: nil,
+                    message: "expected a key after '[' of a table header, saw '\(character)' (column \(header.position.column))"
+                ),
+            ]))
+        }
+
         let document: TOMLTable
         do {
             document = try TOMLTable(string: text)
@@ -62,7 +74,6 @@ public enum ConfigLoader {
             return .failure(ConfigErrors([ConfigDiagnostic(file: file, line: nil, keyPath: nil, message: "\(error)")]))
         }
 
-        let index = KeyPositionIndex(text: text)
         guard index.nulEscapes.isEmpty else {
             // TOMLKit has already cut those keys or strings short, so nothing else read is reliable.
             return .failure(ConfigErrors(index.nulEscapes.map { position in

@@ -11,19 +11,29 @@ struct SourcePosition: Hashable, Sendable, Comparable {
 /// Where each key, table header and array element of a TOML document begins.
 ///
 /// TOMLKit does not expose toml++'s node positions, so diagnostics about values find their line
-/// here. The index is built only from text that TOMLKit has already parsed, so the scanner may
-/// assume valid TOML; on anything else it finds less, but it always terminates and never traps.
+/// here. The scanner assumes valid TOML; on anything else it finds less, but it always terminates
+/// and never traps, so it also runs before TOMLKit to find `malformedHeaders`.
 struct KeyPositionIndex {
     private let positions: [ConfigKeyPath: SourcePosition]
     /// Where a key or basic string spells a NUL (`\u0000`, `\U00000000`, `\x00`). TOML allows it, but
     /// TOMLKit reads keys and strings as C strings, so the value would silently end there.
     let nulEscapes: [SourcePosition]
+    /// Table headers whose key starts with a character no key can start with (`[$a]`, `[[#a]]`):
+    /// TOMLKit 0.6.0's toml++ aborts the process on them (an `assert` in `parse_key`) instead of
+    /// reporting a parse error, so they must never reach it. Found by `make fuzz` (FuzzConfig).
+    let malformedHeaders: [MalformedHeader]
+
+    struct MalformedHeader: Equatable, Sendable {
+        var position: SourcePosition
+        var character: Unicode.Scalar
+    }
 
     init(text: String) {
         var scanner = Scanner(bytes: Array(text.utf8))
         scanner.scanDocument()
         positions = scanner.positions
         nulEscapes = scanner.nulEscapes
+        malformedHeaders = scanner.malformedHeaders
     }
 
     /// The position of `path`, or of its nearest ancestor that has one (an array element written
@@ -45,6 +55,7 @@ private struct Scanner {
     var lineStart = 0
     var positions: [ConfigKeyPath: SourcePosition] = [:]
     var nulEscapes: [SourcePosition] = []
+    var malformedHeaders: [KeyPositionIndex.MalformedHeader] = []
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -92,6 +103,7 @@ private struct Scanner {
     /// `[a.b]` or `[[a.b]]`; records the table and its implicit parents.
     private mutating func scanTableHeader() -> ConfigKeyPath {
         let start = position
+        checkHeaderStart()
         advance()
         let isArrayOfTables = current == .openBracket
         if isArrayOfTables { advance() }
@@ -104,6 +116,39 @@ private struct Scanner {
             record(ConfigKeyPath(keys: Array(keys.prefix(count))), at: start)
         }
         return path
+    }
+
+    /// At the `[` of a header, reads ahead as toml++'s `parse_table_header` does (spaces and tabs, an
+    /// optional second `[`, spaces and tabs) and records the header when the next character can
+    /// neither start a key nor close the header, nor is the end of the text.
+    private mutating func checkHeaderStart() {
+        var ahead = offset + 1
+        func skipBlanks() {
+            while ahead < bytes.count, bytes[ahead] == .space || bytes[ahead] == .tab { ahead += 1 }
+        }
+        skipBlanks()
+        if ahead < bytes.count, bytes[ahead] == .openBracket {
+            ahead += 1
+            skipBlanks()
+        }
+        guard ahead < bytes.count else { return }
+        let byte = bytes[ahead]
+        guard !Self.startsKeyOrClosesHeader(byte) else { return }
+        let scalar = String(decoding: bytes[ahead..<min(ahead + 4, bytes.count)], as: UTF8.self)
+            .unicodeScalars.first ?? "\u{FFFD}"
+        malformedHeaders.append(.init(position: SourcePosition(line: line, column: ahead - lineStart + 1), character: scalar))
+    }
+
+    /// ASCII letters, digits, `_` and `-` (TOML 1.0 bare keys), the two quotes, and `]`.
+    private static func startsKeyOrClosesHeader(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"),
+             .quotationMark, .apostrophe, .closeBracket:
+            return true
+        default:
+            return false
+        }
     }
 
     /// `a.b = value`, inside `table`; records the key, the tables its dots create, and the value's parts.

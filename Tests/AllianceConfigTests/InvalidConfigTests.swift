@@ -267,3 +267,46 @@ func invalidFixtureGivesExactlyItsDiagnostics(_ testCase: InvalidConfigCase) thr
         "a.toml:4: digest.days: 0 is out of range 1…3650",
     ])
 }
+
+/// `make fuzz` found that TOMLKit's toml++ aborts the process (an assert in `parse_key`) on a table
+/// header whose key starts with a character no key can start with: `check-config`, the start and
+/// a SIGHUP reload all died with SIGABRT. The first input is the fuzzer's reproducer
+/// (fuzz/regressions/FuzzConfig/).
+@Test(arguments: [
+    ("[$att3\nmin_sessions = 4\n", "a.toml:1: expected a key after '[' of a table header, saw '$' (column 2)"),
+    ("# c\n[[ #lapse]]\n", "a.toml:2: expected a key after '[' of a table header, saw '#' (column 4)"),
+    ("[lapse]\ndays = 3\n  [\t\u{1}]\n", "a.toml:3: expected a key after '[' of a table header, saw '\\u0001' (column 5)"),
+    ("[\u{3000}lapse]\n", "a.toml:1: expected a key after '[' of a table header, saw '\u{3000}' (column 2)"),
+])
+func aTableHeaderThatCannotStartAKeyIsAnErrorNotAnAbort(text: String, expected: String) {
+    guard case .failure(let errors) = ConfigLoader.parse(text: text, file: "a.toml") else {
+        Issue.record("a malformed table header was accepted")
+        return
+    }
+    #expect(errors.description == expected)
+}
+
+/// The header check reads only real headers: brackets inside values, strings and comments, and
+/// headers with quoted or spaced keys, pass through to TOMLKit as before.
+@Test func bracketsThatAreNotHeadersAreLeftToTheTOMLParser() {
+    let text = #"""
+        [ "spool" ]
+        directory = "[$not a header"
+        [markers]
+        rigid = [
+          "[$x",
+        ]
+        # [$comment
+        [state]
+        path = """
+        [$inside a multi-line string
+        """
+        [[ 'rules' ]]
+        """#
+    guard case .failure(let errors) = ConfigLoader.parse(text: text, file: "a.toml") else {
+        Issue.record("an array of tables named rules was accepted")
+        return
+    }
+    #expect(!errors.description.contains("table header"))
+    #expect(errors.diagnostics.first?.line == 12)
+}
