@@ -48,13 +48,13 @@ public enum ConfigLoader {
         }
 
         let index = KeyPositionIndex(text: text)
-        if let header = index.malformedHeaders.first {
-            // Before TOMLKit: its toml++ would abort the whole process on this header.
-            let character = TextQuoting.escapingControlCharacters(header.character)
+        if let trap = index.parserTraps.first {
+            // Before TOMLKit: its toml++ would abort the whole process on this text.
+            let character = TextQuoting.escapingControlCharacters(trap.character)
             return .failure(ConfigErrors([
                 ConfigDiagnostic(
-                    file: file, line: header.position.line, keyPath: nil,
-                    message: "expected a key after '[' of a table header, saw '\(character)' (column \(header.position.column))"
+                    file: file, line: trap.position.line, keyPath: nil,
+                    message: "expected \(trap.expected), saw '\(character)' (column \(trap.position.column))"
                 ),
             ]))
         }

@@ -18,14 +18,16 @@ struct KeyPositionIndex {
     /// Where a key or basic string spells a NUL (`\u0000`, `\U00000000`, `\x00`). TOML allows it, but
     /// TOMLKit reads keys and strings as C strings, so the value would silently end there.
     let nulEscapes: [SourcePosition]
-    /// Table headers whose key starts with a character no key can start with (`[$a]`, `[[#a]]`):
-    /// TOMLKit 0.6.0's toml++ aborts the process on them (an `assert` in `parse_key`) instead of
-    /// reporting a parse error, so they must never reach it. Found by `make fuzz` (FuzzConfig).
-    let malformedHeaders: [MalformedHeader]
+    /// Places where TOMLKit 0.6.0's toml++ would abort the whole process (an `assert` of its
+    /// parser) instead of reporting a parse error, so such text must never reach it: a table
+    /// header whose key cannot start (`[$a]`, `[[#a]]`), an array element that starts with `}`
+    /// or a Unicode line separator. Found by `make fuzz` (FuzzConfig); each is invalid TOML.
+    let parserTraps: [ParserTrap]
 
-    struct MalformedHeader: Equatable, Sendable {
+    struct ParserTrap: Equatable, Sendable {
         var position: SourcePosition
         var character: Unicode.Scalar
+        var expected: String
     }
 
     init(text: String) {
@@ -33,7 +35,7 @@ struct KeyPositionIndex {
         scanner.scanDocument()
         positions = scanner.positions
         nulEscapes = scanner.nulEscapes
-        malformedHeaders = scanner.malformedHeaders
+        parserTraps = scanner.parserTraps
     }
 
     /// The position of `path`, or of its nearest ancestor that has one (an array element written
@@ -55,7 +57,7 @@ private struct Scanner {
     var lineStart = 0
     var positions: [ConfigKeyPath: SourcePosition] = [:]
     var nulEscapes: [SourcePosition] = []
-    var malformedHeaders: [KeyPositionIndex.MalformedHeader] = []
+    var parserTraps: [KeyPositionIndex.ParserTrap] = []
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -131,12 +133,26 @@ private struct Scanner {
             ahead += 1
             skipBlanks()
         }
-        guard ahead < bytes.count else { return }
-        let byte = bytes[ahead]
-        guard !Self.startsKeyOrClosesHeader(byte) else { return }
-        let scalar = String(decoding: bytes[ahead..<min(ahead + 4, bytes.count)], as: UTF8.self)
+        guard ahead < bytes.count, !Self.startsKeyOrClosesHeader(bytes[ahead]) else { return }
+        recordTrap(at: ahead, expected: "a key after '[' of a table header")
+    }
+
+    /// At the start of an array element, after spaces, tabs, line breaks and comments: toml++'s
+    /// `parse_value` asserts that it does not start with a character that ends a value, and
+    /// `parse_array` lets `}` and the Unicode line separators (U+0085, U+2028, U+2029) through.
+    private mutating func checkArrayElementStart() {
+        guard let byte = current else { return }
+        let isLineSeparator = (byte == 0xC2 && self.byte(at: 1) == 0x85)
+            || (byte == 0xE2 && self.byte(at: 1) == 0x80 && (self.byte(at: 2) == 0xA8 || self.byte(at: 2) == 0xA9))
+        guard byte == .closeBrace || isLineSeparator else { return }
+        recordTrap(at: offset, expected: "a value or ']' in an array")
+    }
+
+    private mutating func recordTrap(at index: Int, expected: String) {
+        let scalar = String(decoding: bytes[index..<min(index + 4, bytes.count)], as: UTF8.self)
             .unicodeScalars.first ?? "\u{FFFD}"
-        malformedHeaders.append(.init(position: SourcePosition(line: line, column: ahead - lineStart + 1), character: scalar))
+        let column = index - lineStart + 1
+        parserTraps.append(.init(position: SourcePosition(line: line, column: column), character: scalar, expected: expected))
     }
 
     /// ASCII letters, digits, `_` and `-` (TOML 1.0 bare keys), the two quotes, and `]`.
@@ -199,6 +215,7 @@ private struct Scanner {
         var index = 0
         while true {
             skipTrivia(acrossLines: true)
+            checkArrayElementStart()
             guard let byte = current else { return }
             if byte == .closeBracket { advance(); return }
             if byte == .comma { advance(); continue }
