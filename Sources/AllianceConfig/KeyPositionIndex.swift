@@ -148,6 +148,38 @@ private struct Scanner {
         recordTrap(at: offset, expected: "a value or ']' in an array")
     }
 
+    /// At the start of a bare value: toml++ reads `dddd-dd-dd` followed by a space and a digit as
+    /// the start of a date-time and scans on, asserting that the next character does not end a
+    /// value; `d = 2026-12-06 1` then aborts. Such text is never valid TOML (hours have two digits).
+    private mutating func checkDateTimeWithSpace() {
+        let window = String(decoding: bytes[offset..<min(offset + 160, bytes.count)], as: UTF8.self).unicodeScalars
+        var scalars = window.makeIterator()
+        var characters: [Unicode.Scalar] = []
+        var width = 0
+        var next = scalars.next()
+        while let scalar = next, !Self.endsTOMLValue(scalar), width < 127 {
+            if scalar != "_" { characters.append(scalar) }
+            width += scalar.utf8.count
+            next = scalars.next()
+        }
+        guard characters.count == 10, characters[4] == "-", characters[7] == "-", next == " ",
+              let digit = scalars.next(), ("0"..."9").contains(digit),
+              let after = scalars.next(), Self.endsTOMLValue(after) else { return }
+        recordTrap(at: offset + width + 2, expected: "two-digit hours after the date and the space of a date-time")
+    }
+
+    /// toml++'s `is_value_terminator`: its whitespace (ASCII and Unicode), `]`, `}`, `,` and `#`.
+    private static func endsTOMLValue(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x180E, 0x2000...0x200B, 0x2028, 0x2029,
+             0x202F, 0x205F, 0x2060, 0x3000, 0xFEFF,
+             UInt32(UInt8.closeBracket), UInt32(UInt8.closeBrace), UInt32(UInt8.comma), UInt32(UInt8.hash):
+            return true
+        default:
+            return false
+        }
+    }
+
     private mutating func recordTrap(at index: Int, expected: String) {
         let scalar = String(decoding: bytes[index..<min(index + 4, bytes.count)], as: UTF8.self)
             .unicodeScalars.first ?? "\u{FFFD}"
@@ -203,6 +235,7 @@ private struct Scanner {
         case .openBrace?:
             scanInlineTable(at: path)
         default:
+            checkDateTimeWithSpace()
             // Numbers, booleans, dates; a local date-time may contain a space.
             while let byte = current, ![.comma, .closeBracket, .closeBrace, .lineFeed, .carriageReturn, .hash].contains(byte) {
                 advance()

@@ -270,7 +270,7 @@ func invalidFixtureGivesExactlyItsDiagnostics(_ testCase: InvalidConfigCase) thr
 
 /// `make fuzz` found that TOMLKit's toml++ aborts the process (asserts in `parse_key` and
 /// `parse_value`) on a table header whose key starts with a character no key can start with, and
-/// on an array element starting with `}`: `check-config`, the start and a SIGHUP reload all died
+/// on an array element starting with `}` or a date followed by a space and one digit: `check-config`, the start and a SIGHUP reload all died
 /// with SIGABRT. The first input of each kind is the fuzzer's reproducer (fuzz/regressions/FuzzConfig/).
 @Test(arguments: [
     ("[$att3\nmin_sessions = 4\n", "a.toml:1: expected a key after '[' of a table header, saw '$' (column 2)"),
@@ -280,6 +280,9 @@ func invalidFixtureGivesExactlyItsDiagnostics(_ testCase: InvalidConfigCase) thr
     ("[marekrs]\nrigid = [\"r1gid\",},\"\", \"ical\"]\n", "a.toml:2: expected a value or ']' in an array, saw '}' (column 18)"),
     ("[markers]\nrigid = [\n  # c\n  [1, \u{2028}]]\n", "a.toml:4: expected a value or ']' in an array, saw '\\u2028' (column 7)"),
     ("a = [\u{85}1]\n", "a.toml:1: expected a value or ']' in an array, saw '\\u0085' (column 6)"),
+    ("z=8889-0--an 0\n6-n", "a.toml:1: expected two-digit hours after the date and the space of a date-time, saw '\\n' (column 15)"),
+    ("[lapse]\nsince = [2026-12-06 1]\n", "a.toml:2: expected two-digit hours after the date and the space of a date-time, saw ']' (column 22)"),
+    ("d = 2_026-12-06 7 # c\n", "a.toml:1: expected two-digit hours after the date and the space of a date-time, saw ' ' (column 18)"),
 ])
 func textThatWouldAbortTOMLKitIsAnErrorNotAnAbort(text: String, expected: String) {
     guard case .failure(let errors) = ConfigLoader.parse(text: text, file: "a.toml") else {
